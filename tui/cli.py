@@ -90,7 +90,7 @@ def resolve_db(ctx: click.Context, db_after: str | None) -> str | None:
 @click.option("--db", metavar="PATH", default=None, help="TinyDB file to use (also ANNOTATE_DB).")
 @click.version_option(__version__, "--version", prog_name="annotate")
 @click.pass_context
-def main(ctx: click.Context, db: str | None) -> None:
+def cli(ctx: click.Context, db: str | None) -> None:
     """Read a news article critically: entities, claims, speakers, reliability notes,
     and your own annotations, saved at once.
 
@@ -102,7 +102,7 @@ def main(ctx: click.Context, db: str | None) -> None:
     ctx.obj["db"] = db
 
 
-@main.command("open")
+@cli.command("open")
 @click.argument("file")
 @click.option("--labels", "labels_file", metavar="LABELS.toml", default=None, help="Label set (TOML) to annotate with.")
 @db_option
@@ -129,7 +129,7 @@ def open_command(ctx: click.Context, file: str, labels_file: str | None, db_afte
     sys.exit(app.return_code or 0)
 
 
-@main.command("analyze")
+@cli.command("analyze")
 @click.argument("file")
 @click.option("--no-cache", is_flag=True, help="Ignore and do not write the analysis cache.")
 @click.option("--indent", type=int, default=2, show_default=True, help="JSON indentation (0: one line).")
@@ -142,7 +142,7 @@ def analyze_command(file: str, no_cache: bool, indent: int) -> None:
     click.echo(json.dumps(result, ensure_ascii=False, indent=indent or None))
 
 
-@main.command("list")
+@cli.command("list")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 @db_option
 @click.pass_context
@@ -163,7 +163,7 @@ def list_command(ctx: click.Context, as_json: bool, db_after: str | None) -> Non
         )
 
 
-@main.command("forget")
+@cli.command("forget")
 @click.argument("file")
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 @db_option
@@ -186,7 +186,7 @@ def forget_command(ctx: click.Context, file: str, yes: bool, db_after: str | Non
     click.echo(f"Forgot {printable(file)} ({count} annotation(s)).")
 
 
-@main.command("export")
+@cli.command("export")
 @click.argument("file")
 @click.option("--format", "fmt", type=click.Choice(["json", "w3c", "jsonl"]), default="json", show_default=True)
 @click.option("-o", "--output", metavar="OUT", default=None, help="Write here instead of standard output.")
@@ -220,7 +220,7 @@ def export_command(ctx, file, fmt, output, include_suggestions, db_after) -> Non
     click.echo(f"Wrote {printable(output)}", err=True)
 
 
-@main.command("import")
+@cli.command("import")
 @click.argument("file")
 @click.argument("source")
 @click.option("--keep-orphans", is_flag=True, help="Import annotations that cannot be placed as orphans.")
@@ -239,7 +239,7 @@ def import_command(ctx, file, source, keep_orphans, db_after) -> None:
     click.echo(report.summary())
 
 
-@main.command("paths")
+@cli.command("paths")
 @db_option
 @click.pass_context
 def paths_command(ctx: click.Context, db_after: str | None) -> None:
@@ -249,6 +249,17 @@ def paths_command(ctx: click.Context, db_after: str | None) -> None:
     click.echo(f"database: {paths.db_path(resolve_db(ctx, db_after))}")
     click.echo(f"cache:    {paths.cache_dir()}")
     click.echo(f"config:   {paths.config_dir()}")
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: run the CLI; failures of the environment become one line and exit 1."""
+    try:
+        cli.main(args=argv, prog_name="annotate", standalone_mode=True)
+    except KeyboardInterrupt:
+        sys.exit(130)
+    except OSError as error:
+        where = f"{error.filename}: " if getattr(error, "filename", None) else ""
+        fail(f"{where}{error.strerror or error}", EXIT_ENVIRONMENT)
 
 
 if __name__ == "__main__":  # pragma: no cover
