@@ -1,0 +1,934 @@
+"""The annotation store: one TinyDB file, crash-safe and shared by running instances.
+
+Design (measured in ``store-figures.md``, design "f"):
+
+* ``CachedAtomicStorage``: every write goes to a temp file in the same folder, is
+  flushed and fsynced, replaces the database with ``os.replace`` and fsyncs the
+  folder, so a kill at any moment leaves either the old or the new file.  The parsed
+  file is kept in memory and re-read only when the file's (inode, size, mtime, ctime)
+  changes.  orjson is used when available.
+* Every change is one transaction: take an exclusive lock on a *sidecar* file
+  (``annotations.json.lock``; ``os.replace`` swaps the database's inode, so locking the
+  database itself would not exclude anyone), re-read if another process wrote, modify,
+  write once.  A change and its undo entry are in the same write: all or nothing.
+  TinyDB's own per-table caches (``_next_id``, query cache) are reset under the lock.
+* Records are referenced by our own ids (uuid4 hex), never TinyDB doc ids, which
+  TinyDB reuses.
+* A file that cannot be read as an annotate database (corrupt, truncated, 0 bytes,
+  ``null``, another program's JSON) is never written: StoreError (exit 2) says where it
+  is, keeps a copy beside it and says how to recover.  Environment failures (folder not
+  writable, disk full) are StoreError with exit 1, and the file stays as it was.
+* The analysis cache is not here (every write rewrites the whole file).
+
+Tables: ``meta`` (schema version), ``documents`` (sha256, path, chars, first/last
+opened), ``annotations`` (``Annotation.to_dict()``), ``history`` (undo entries, see
+``history.py``) and ``rejections`` (machine suggestions the user rejected).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import errno
+import glob
+import json
+import os
+import shutil
+import tempfile
+import threading
+import time
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Iterable, Iterator
+
+from tinydb import TinyDB
+from tinydb.storages import Storage
+
+from annotations import __version__, history, paths
+from annotations.anchoring import reanchor
+from annotations.model import Annotation, check_span, now_iso, quote_context
+
+try:
+    import orjson
+except ImportError:  # pragma: no cover - orjson is a dependency; json still works
+    orjson = None
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows
+    fcntl = None
+
+STORE_SCHEMA = "annotate.store"
+SCHEMA_VERSION = 1
+META_TABLE = "meta"
+DOCUMENTS = "documents"
+ANNOTATIONS = "annotations"
+HISTORY = history.HISTORY_TABLE
+REJECTIONS = "rejections"
+# The field that identifies a record, and the field naming its document, per table.
+ID_FIELD = {DOCUMENTS: "sha256", ANNOTATIONS: "id", HISTORY: "id", REJECTIONS: "id"}
+SHA_FIELD = {DOCUMENTS: "sha256", ANNOTATIONS: "doc_sha", HISTORY: "doc_sha", REJECTIONS: "doc_sha"}
+LOCK_TIMEOUT = 30.0
+BACKUPS_KEPT = 5
+EXIT_BAD_INPUT = 2
+EXIT_ENVIRONMENT = 1
+UPDATABLE = {"label", "note", "start", "end", "origin"}
+
+
+class StoreError(Exception):
+    """The store cannot be used; ``exit_code`` 2 for a bad file, 1 for the environment."""
+
+    def __init__(self, message: str, exit_code: int = EXIT_BAD_INPUT) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
+
+
+class StoreFormatError(Exception):
+    """Internal: the bytes are not an annotate database (the reason is the message)."""
+
+
+# ---------------------------------------------------------------------------
+# serialisation and validation
+
+
+def dumps(data: Any) -> bytes:
+    if orjson is not None:
+        return orjson.dumps(data)
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode("utf-8")
+
+
+def loads(raw: bytes) -> Any:
+    if orjson is not None:
+        return orjson.loads(raw)
+    return json.loads(raw.decode("utf-8"), parse_constant=_refuse_constant)
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON value")
+
+
+def validate(data: Any) -> dict:
+    """Check that parsed JSON is an annotate TinyDB file; raise StoreFormatError if not."""
+    if data is None:
+        raise StoreFormatError("the file holds JSON null, not a database")
+    if not isinstance(data, dict):
+        raise StoreFormatError(f"the file holds a JSON {type(data).__name__}, not a database object")
+    for table, records in data.items():
+        if not isinstance(records, dict):
+            raise StoreFormatError(f"table {table!r} is not a JSON object")
+        for key, record in records.items():
+            if not key.isdigit():
+                raise StoreFormatError(f"table {table!r} has a record key {key!r} that is not a TinyDB id")
+            if not isinstance(record, dict):
+                raise StoreFormatError(f"table {table!r} record {key} is not a JSON object")
+    if not data:
+        return data  # "{}": an empty TinyDB file; nothing to lose, it becomes ours on write
+    meta = data.get(META_TABLE)
+    if not meta:
+        raise StoreFormatError(
+            f"no {META_TABLE!r} table with the annotate schema (tables: {', '.join(sorted(data)) or 'none'}); "
+            "another program's file?"
+        )
+    record = next(iter(meta.values()))
+    if record.get("schema") != STORE_SCHEMA or not isinstance(record.get("schema_version"), int):
+        raise StoreFormatError(f"the meta table does not name the {STORE_SCHEMA!r} schema; another program's file?")
+    for table, id_field in ID_FIELD.items():
+        for key, item in data.get(table, {}).items():
+            if not isinstance(item.get(id_field), str) or not isinstance(item.get(SHA_FIELD[table]), str):
+                raise StoreFormatError(f"table {table!r} record {key} has no {id_field!r}")
+    return data
+
+
+def schema_version(data: dict) -> int:
+    meta = data.get(META_TABLE) or {}
+    for record in meta.values():
+        return int(record.get("schema_version", SCHEMA_VERSION))
+    return SCHEMA_VERSION
+
+
+# ---------------------------------------------------------------------------
+# storage
+
+
+def _file_key(stat: os.stat_result) -> tuple:
+    return (stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns)
+
+
+def _environment_error(path: Path, error: OSError, doing: str) -> StoreError:
+    if error.errno == errno.ENOSPC:
+        reason = "disk full"
+    elif error.errno == errno.EDQUOT:
+        reason = "disk quota exceeded"
+    elif error.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        reason = "folder not writable" if doing != "read" else "permission denied"
+    else:
+        reason = error.strerror or str(error)
+    tail = " Nothing was changed: the database is as it was before." if doing == "save" else ""
+    return StoreError(f"{path}: cannot {doing} the annotation database ({reason}).{tail}", EXIT_ENVIRONMENT)
+
+
+class CachedAtomicStorage(Storage):
+    """TinyDB storage: atomic replace + fsync, orjson, an in-memory copy checked by stat."""
+
+    def __init__(self, path: str | os.PathLike) -> None:
+        self.path = Path(path)
+        self._data: dict | None = None
+        self._key: tuple | None = None  # file identity of _data; None when the file was missing
+        self.generation = 0  # bumped whenever _data is replaced or written
+
+    # -- reading
+
+    def current_key(self) -> tuple | None:
+        try:
+            return _file_key(os.stat(self.path))
+        except FileNotFoundError:
+            return None
+        except OSError as error:
+            raise _environment_error(self.path, error, "read") from None
+
+    def is_current(self) -> bool:
+        return self._data is not None and self.current_key() == self._key
+
+    def read(self) -> dict:
+        if not self.is_current():
+            self.load()
+        assert self._data is not None
+        return self._data
+
+    def load(self) -> None:
+        """Parse the file afresh (validating it); a missing file is an empty store."""
+        self._data = None
+        try:
+            with open(self.path, "rb") as handle:
+                key = _file_key(os.fstat(handle.fileno()))
+                raw = handle.read()
+        except FileNotFoundError:
+            self._data, self._key = {}, None
+            self.generation += 1
+            return
+        except IsADirectoryError:
+            raise StoreError(f"{self.path}: is a folder, not an annotation database; choose a file with --db") from None
+        except OSError as error:
+            raise _environment_error(self.path, error, "read") from None
+        try:
+            if not raw:
+                raise StoreFormatError("the file is empty (0 bytes); annotate never writes an empty file")
+            try:
+                parsed = loads(raw)
+            except (ValueError, UnicodeDecodeError) as error:
+                raise StoreFormatError(f"not valid JSON: {error}") from None
+            data = validate(parsed)
+        except StoreFormatError as error:
+            raise corrupt_store_error(self.path, raw, str(error)) from None
+        self._data, self._key = data, key
+        self.generation += 1
+
+    def drop_cache(self) -> None:
+        self._data = None
+        self._key = None
+        self.generation += 1
+
+    # -- writing
+
+    def write(self, data: dict) -> None:
+        payload = dumps(data)
+        folder = self.path.parent
+        fd, temp_name = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=folder)
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                write_all(handle, payload)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(temp_name, self.path)
+        except BaseException as error:
+            self.drop_cache()
+            with contextlib.suppress(OSError):
+                os.unlink(temp_name)
+            if isinstance(error, OSError):
+                raise _environment_error(self.path, error, "save") from None
+            raise
+        fsync_folder(folder)
+        self._data = data
+        self._key = _file_key(os.stat(self.path))
+        self.generation += 1
+
+    def close(self) -> None:
+        pass
+
+
+def write_all(handle, payload: bytes) -> None:
+    """Write every byte (a seam for tests that simulate a full disk)."""
+    handle.write(payload)
+
+
+def fsync_folder(folder: Path) -> None:
+    """Make the rename itself durable (power loss), where the OS allows it."""
+    with contextlib.suppress(OSError, AttributeError):
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def corrupt_store_error(path: Path, raw: bytes, reason: str) -> StoreError:
+    """The message for an unreadable database: where it is, a copy, how to recover."""
+    stamp = datetime.now().strftime("%Y%m%dT%H%M%S")
+    copy = _keep_copy(path, raw, f"{path.name}.corrupt-{stamp}")
+    parts = [f"{path}: not a readable annotate database ({reason}). The file was left untouched."]
+    recovered = _recover_prefix(raw)
+    if recovered is not None:
+        rescued = _keep_copy(path, dumps(recovered), f"{path.name}.recovered-{stamp}")
+        if rescued:
+            count = len(recovered.get(ANNOTATIONS, {}))
+            parts.append(f"Its complete start was recovered ({count} annotations) into {rescued}: move that to {path} to use it.")
+    backups = sorted(glob.glob(glob.escape(str(path)) + ".bak-*"))
+    if backups:
+        parts.append(f"The newest backup is {backups[-1]}.")
+    if copy:
+        parts.append(f"A copy is kept at {copy}.")
+    parts.append(f"To start afresh, move it aside (mv '{path}' '{path}.broken').")
+    return StoreError(" ".join(parts), EXIT_BAD_INPUT)
+
+
+def _keep_copy(path: Path, raw: bytes, name: str) -> Path | None:
+    """Write ``raw`` beside ``path`` (never over it); reuse an identical earlier copy."""
+    folder = path.parent
+    for existing in glob.glob(os.path.join(glob.escape(str(folder)), name.rsplit("-", 1)[0] + "-*")):
+        with contextlib.suppress(OSError):
+            if os.path.getsize(existing) == len(raw) and Path(existing).read_bytes() == raw:
+                return Path(existing)
+    target = folder / name
+    try:
+        with open(target, "xb") as handle:
+            handle.write(raw)
+    except OSError:
+        return None
+    return target
+
+
+def _recover_prefix(raw: bytes) -> dict | None:
+    """A database followed by garbage (an interrupted in-place write) still parses at its start."""
+    try:
+        text = raw.decode("utf-8")
+        data, _end = json.JSONDecoder().raw_decode(text.lstrip())
+        data = validate(data)
+    except (ValueError, StoreFormatError):
+        return None
+    return data if data else None
+
+
+# ---------------------------------------------------------------------------
+# lock
+
+
+class SidecarLock:
+    """An exclusive, re-entrant (per Store) lock on ``<db>.lock``, across processes."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._fd: int | None = None
+        self._depth = 0
+        self._fallback = None
+
+    def acquire(self) -> None:
+        if self._depth:
+            self._depth += 1
+            return
+        if fcntl is None:  # pragma: no cover - Windows
+            import filelock
+
+            if self._fallback is None:
+                self._fallback = filelock.FileLock(str(self.path), timeout=LOCK_TIMEOUT, preserve_lock_file=True)
+            self._fallback.acquire()
+            self._depth = 1
+            return
+        if self._fd is None:
+            try:
+                self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+            except OSError as error:
+                raise _environment_error(self.path.with_suffix(""), error, "lock") from None
+        deadline = time.monotonic() + LOCK_TIMEOUT
+        while True:
+            try:
+                fcntl.flock(self._fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise StoreError(
+                        f"{self.path}: another annotate has held the database lock for {LOCK_TIMEOUT:.0f} s",
+                        EXIT_ENVIRONMENT,
+                    ) from None
+                time.sleep(0.005)
+        self._depth = 1
+
+    def release(self) -> None:
+        self._depth -= 1
+        if self._depth:
+            return
+        if self._fallback is not None:  # pragma: no cover - Windows
+            self._fallback.release()
+        elif self._fd is not None:
+            fcntl.flock(self._fd, fcntl.LOCK_UN)
+
+    def close(self) -> None:
+        if self._fd is not None:
+            with contextlib.suppress(OSError):
+                os.close(self._fd)
+            self._fd = None
+
+    def __enter__(self) -> "SidecarLock":
+        self.acquire()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.release()
+
+
+# ---------------------------------------------------------------------------
+# index and transaction
+
+
+class Index:
+    """Lookups over the raw tables: record id -> TinyDB key, and ids per document."""
+
+    def __init__(self, data: dict) -> None:
+        self.keys: dict[str, dict[str, str]] = {}
+        self.by_sha: dict[str, dict[str, set[str]]] = {}
+        self.next_key: dict[str, int] = {}
+        for table, id_field in ID_FIELD.items():
+            keys: dict[str, str] = {}
+            by_sha: dict[str, set[str]] = {}
+            top = 0
+            for key, record in data.get(table, {}).items():
+                record_id = record[id_field]
+                keys[record_id] = key
+                by_sha.setdefault(record[SHA_FIELD[table]], set()).add(record_id)
+                top = max(top, int(key))
+            self.keys[table] = keys
+            self.by_sha[table] = by_sha
+            self.next_key[table] = top + 1
+
+
+class Transaction:
+    """Reads and changes of the raw data under the lock; keeps the Index in step."""
+
+    def __init__(self, data: dict, index: Index) -> None:
+        self.data = data
+        self.index = index
+        self.changed = False
+
+    def get(self, table: str, record_id: str) -> dict | None:
+        key = self.index.keys[table].get(record_id)
+        return None if key is None else self.data[table][key]
+
+    def records(self, table: str, doc_sha: str) -> list[dict]:
+        rows = self.data.get(table, {})
+        keys = self.index.keys[table]
+        return [rows[keys[i]] for i in self.index.by_sha[table].get(doc_sha, ())]
+
+    def put(self, table: str, record: dict) -> None:
+        record_id = record[ID_FIELD[table]]
+        rows = self.data.setdefault(table, {})
+        key = self.index.keys[table].get(record_id)
+        if key is None:
+            key = str(self.index.next_key[table])
+            self.index.next_key[table] += 1
+            self.index.keys[table][record_id] = key
+        else:
+            self.index.by_sha[table].get(rows[key][SHA_FIELD[table]], set()).discard(record_id)
+        rows[key] = record
+        self.index.by_sha[table].setdefault(record[SHA_FIELD[table]], set()).add(record_id)
+        self.changed = True
+
+    def delete(self, table: str, record_id: str) -> None:
+        key = self.index.keys[table].pop(record_id, None)
+        if key is None:
+            return
+        record = self.data[table].pop(key)
+        self.index.by_sha[table].get(record[SHA_FIELD[table]], set()).discard(record_id)
+        self.changed = True
+
+
+# ---------------------------------------------------------------------------
+# the store
+
+
+@dataclass
+class ReanchorReport:
+    """What happened to a changed file's annotations when it was opened again."""
+
+    moved: int = 0
+    orphaned: int = 0
+    unchanged: int = 0
+    old_shas: list[str] = dataclasses.field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.old_shas)
+
+    def message(self) -> str:
+        if not self.changed:
+            return ""
+        total = self.moved + self.orphaned + self.unchanged
+        text = f"The file changed since it was annotated: {total} annotation(s) re-anchored"
+        details = [f"{self.unchanged} in place", f"{self.moved} moved"]
+        if self.orphaned:
+            details.append(f"{self.orphaned} orphaned (kept with their quote)")
+        return f"{text} ({', '.join(details)})."
+
+
+def _display_path(path: str) -> str:
+    if not path or path == "-" or path.startswith("<"):
+        return path
+    return os.path.abspath(path)
+
+
+class Store:
+    """The annotation database. Use ``open_store``; every method is thread-safe."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.db = TinyDB(path, storage=CachedAtomicStorage)
+        self._storage: CachedAtomicStorage = self.db.storage
+        self._lock = SidecarLock(path.with_name(path.name + ".lock"))
+        self._mutex = threading.RLock()
+        self._index: Index | None = None
+        self._index_generation = -1
+        self._texts: dict[str, str] = {}
+        self.read_only = False
+
+    # -- plumbing
+
+    def _snapshot(self) -> tuple[dict, Index]:
+        data = self._storage.read()
+        if self._index is None or self._index_generation != self._storage.generation:
+            self._index = Index(data)
+            self._index_generation = self._storage.generation
+        self.read_only = schema_version(data) > SCHEMA_VERSION
+        return data, self._index
+
+    def _reset_tinydb_caches(self) -> None:
+        # TinyDB keeps the next doc id and a query cache per Table instance; both go
+        # stale when another process writes (store-figures.md section 3).
+        for table in self.db._tables.values():
+            table._next_id = None
+            table.clear_cache()
+
+    @contextlib.contextmanager
+    def _transaction(self) -> Iterator[Transaction]:
+        with self._mutex, self._lock:
+            data, index = self._snapshot()
+            if self.read_only:
+                raise StoreError(
+                    f"{self.path}: written by a newer annotate (schema {schema_version(data)}); "
+                    "it is open read-only: upgrade annotate to change it"
+                )
+            self._reset_tinydb_caches()
+            tx = Transaction(data, index)
+            try:
+                yield tx
+                if tx.changed:
+                    self._ensure_meta(data)
+                    self._daily_backup()
+                    self._storage.write(data)
+                    self._index_generation = self._storage.generation
+            except BaseException:
+                self._storage.drop_cache()
+                self._index = None
+                raise
+
+    def _ensure_meta(self, data: dict) -> None:
+        if not data.get(META_TABLE):
+            data[META_TABLE] = {
+                "1": {
+                    "schema": STORE_SCHEMA,
+                    "schema_version": SCHEMA_VERSION,
+                    "app_version": __version__,
+                    "created": now_iso(),
+                }
+            }
+
+    def _daily_backup(self) -> None:
+        """Keep a copy of the file as it was at the first save of each day (5 kept)."""
+        backup = self.path.with_name(f"{self.path.name}.bak-{datetime.now(timezone.utc):%Y%m%d}")
+        if backup.exists() or not self.path.exists():
+            return
+        try:
+            shutil.copyfile(self.path, backup)
+            older = sorted(glob.glob(glob.escape(str(self.path)) + ".bak-*"))
+            for stale in older[:-BACKUPS_KEPT]:
+                os.unlink(stale)
+        except OSError:
+            pass  # a backup must never stop a save
+
+    def remove_orphan_temp_files(self) -> int:
+        """Delete temp files left by killed writers (only safe under the lock)."""
+        pattern = os.path.join(glob.escape(str(self.path.parent)), glob.escape(f".{self.path.name}.") + "*.tmp")
+        removed = 0
+        with self._mutex, self._lock:
+            for name in glob.glob(pattern):
+                with contextlib.suppress(OSError):
+                    os.unlink(name)
+                    removed += 1
+        return removed
+
+    def close(self) -> None:
+        with self._mutex:
+            self._lock.close()
+            self.db.close()
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def refresh_if_changed(self) -> bool:
+        """True when another process changed the file since we last read it (then re-read)."""
+        with self._mutex:
+            if self._storage.is_current():
+                return False
+            self._storage.load()
+            self._snapshot()
+            return True
+
+    # -- documents
+
+    def register_document(self, document) -> ReanchorReport:
+        """Record that ``document`` was opened; move a changed file's annotations onto it."""
+        sha = document.sha256
+        path = _display_path(document.path)
+        now = now_iso()
+        self._texts[sha] = document.text
+        report = ReanchorReport()
+        with self._transaction() as tx:
+            record = tx.get(DOCUMENTS, sha)
+            first_opened = record["first_opened"] if record else now
+            older = []
+            if path and not path.startswith("<") and path != "-":
+                older = [
+                    row
+                    for row in tx.data.get(DOCUMENTS, {}).values()
+                    if row.get("path") == path and row["sha256"] != sha
+                ]
+            for old in older:
+                report.old_shas.append(old["sha256"])
+                first_opened = min(first_opened, old.get("first_opened", now))
+                previous = [Annotation.from_dict(r) for r in tx.records(ANNOTATIONS, old["sha256"])]
+                placed, lost = reanchor(previous, document.text, sha)
+                before = {a.id: a for a in previous}
+                for annotation in placed:
+                    old_annotation = before[annotation.id]
+                    if (old_annotation.start, old_annotation.end) == (annotation.start, annotation.end):
+                        report.unchanged += 1
+                    else:
+                        report.moved += 1
+                    tx.put(ANNOTATIONS, annotation.to_dict())
+                for annotation in lost:
+                    report.orphaned += 1
+                    tx.put(ANNOTATIONS, annotation.to_dict())
+                # Undo entries and rejections point at the old text's offsets: drop them.
+                for table in (HISTORY, REJECTIONS):
+                    for row in tx.records(table, old["sha256"]):
+                        tx.delete(table, row["id"])
+                tx.delete(DOCUMENTS, old["sha256"])
+            tx.put(
+                DOCUMENTS,
+                {
+                    "sha256": sha,
+                    "path": path,
+                    "chars": len(document.text),
+                    "first_opened": first_opened,
+                    "last_opened": now,
+                },
+            )
+        return report
+
+    def documents(self) -> list[dict]:
+        """Every document, most recently opened first, with ``annotations`` (all kept,
+        orphans included) and ``orphans`` counts."""
+        with self._mutex:
+            data, index = self._snapshot()
+            rows = []
+            for record in data.get(DOCUMENTS, {}).values():
+                annotations = [
+                    data[ANNOTATIONS][index.keys[ANNOTATIONS][i]]
+                    for i in index.by_sha[ANNOTATIONS].get(record["sha256"], ())
+                ]
+                rows.append(
+                    {
+                        "sha256": record["sha256"],
+                        "path": record.get("path", ""),
+                        "chars": record.get("chars", 0),
+                        "first_opened": record.get("first_opened", ""),
+                        "last_opened": record.get("last_opened", ""),
+                        "annotations": len(annotations),
+                        "orphans": sum(1 for a in annotations if a.get("orphan")),
+                    }
+                )
+        rows.sort(key=lambda row: row["last_opened"], reverse=True)
+        return rows
+
+    def find_documents(self, path_or_sha: str) -> list[dict]:
+        """Documents matching a path (as given, absolute or resolved), a sha256 or a
+        sha256 prefix of 8+ hex digits, or the current text of an existing file."""
+        wanted_paths = {path_or_sha, os.path.abspath(path_or_sha), os.path.realpath(path_or_sha)}
+        wanted_sha = None
+        if os.path.isfile(path_or_sha):
+            from annotations.document import DocumentError, load_document
+
+            with contextlib.suppress(DocumentError):
+                wanted_sha = load_document(path_or_sha).sha256
+        needle = path_or_sha.lower()
+        is_sha_prefix = len(needle) >= 8 and all(ch in "0123456789abcdef" for ch in needle)
+        found = []
+        for row in self.documents():
+            if (
+                row["path"] in wanted_paths
+                or row["sha256"] == wanted_sha
+                or (is_sha_prefix and row["sha256"].startswith(needle))
+            ):
+                found.append(row)
+        return found
+
+    def document(self, sha: str) -> dict | None:
+        with self._mutex:
+            data, index = self._snapshot()
+            key = index.keys[DOCUMENTS].get(sha)
+            return None if key is None else dict(data[DOCUMENTS][key])
+
+    def count_annotations(self, sha: str) -> int:
+        with self._mutex:
+            _data, index = self._snapshot()
+            return len(index.by_sha[ANNOTATIONS].get(sha, ()))
+
+    def forget(self, sha: str) -> int:
+        """Remove a document, its annotations, history and rejections; how many annotations went."""
+        with self._transaction() as tx:
+            count = len(tx.records(ANNOTATIONS, sha))
+            for table in (ANNOTATIONS, HISTORY, REJECTIONS):
+                for row in tx.records(table, sha):
+                    tx.delete(table, row[ID_FIELD[table]])
+            tx.delete(DOCUMENTS, sha)
+        self._texts.pop(sha, None)
+        return count
+
+    # -- annotations
+
+    def annotations(self, sha: str) -> list[Annotation]:
+        """The document's annotations: placed ones by position, then orphans."""
+        with self._mutex:
+            data, index = self._snapshot()
+            rows = data.get(ANNOTATIONS, {})
+            keys = index.keys[ANNOTATIONS]
+            result = [Annotation.from_dict(rows[keys[i]]) for i in index.by_sha[ANNOTATIONS].get(sha, ())]
+        result.sort(key=lambda a: (a.start is None, a.start or 0, -(a.end or 0), a.created, a.id))
+        return result
+
+    def get(self, ann_id: str) -> Annotation | None:
+        with self._mutex:
+            data, index = self._snapshot()
+            key = index.keys[ANNOTATIONS].get(ann_id)
+            return None if key is None else Annotation.from_dict(data[ANNOTATIONS][key])
+
+    def _checked_record(self, annotation: Annotation) -> dict:
+        if not annotation.id or not annotation.doc_sha:
+            raise ValueError("an annotation needs an id and a doc_sha")
+        if annotation.placed:
+            text = self._texts.get(annotation.doc_sha)
+            if text is not None:
+                check_span(text, annotation.start, annotation.end)
+                if text[annotation.start : annotation.end] != annotation.text:
+                    raise ValueError(f"annotation {annotation.id}: text does not match the document at its span")
+            elif not 0 <= annotation.start < annotation.end:
+                raise ValueError(f"annotation {annotation.id}: bad span {annotation.start}..{annotation.end}")
+        return annotation.to_dict()
+
+    def add(self, annotation: Annotation) -> Annotation:
+        """Save a new annotation (undoable)."""
+        self.add_many([annotation], description=f"add {annotation.describe()}")
+        return annotation
+
+    def add_many(self, annotations: Iterable[Annotation], description: str | None = None) -> list[Annotation]:
+        """Save several new annotations in one write and one undo step."""
+        annotations = list(annotations)
+        if not annotations:
+            return []
+        records = [self._checked_record(a) for a in annotations]
+        shas = {a.doc_sha for a in annotations}
+        if len(shas) != 1:
+            raise ValueError("add_many takes annotations of one document")
+        if len({a.id for a in annotations}) != len(annotations):
+            raise ValueError("add_many got the same annotation id twice")
+        sha = shas.pop()
+        with self._transaction() as tx:
+            for annotation in annotations:
+                if tx.get(ANNOTATIONS, annotation.id) is not None:
+                    raise ValueError(f"annotation {annotation.id} already exists")
+            changes = [history.change(ANNOTATIONS, r["id"], None, r) for r in records]
+            history.record(tx, sha, description or f"add {len(records)} annotations", changes)
+        return annotations
+
+    def update(self, ann_id: str, doc_text: str | None = None, **changes: Any) -> Annotation:
+        """Change ``label``, ``note``, ``origin`` or the span (``start``/``end``; the quote
+        and its context are recomputed from ``doc_text`` or the registered document text).
+        Undoable. Returns the annotation as saved."""
+        unknown = set(changes) - UPDATABLE
+        if unknown:
+            raise ValueError(f"cannot update {', '.join(sorted(unknown))} (only {', '.join(sorted(UPDATABLE))})")
+        with self._transaction() as tx:
+            current = tx.get(ANNOTATIONS, ann_id)
+            if current is None:
+                raise KeyError(f"no annotation {ann_id}")
+            old = Annotation.from_dict(current)
+            new = dataclasses.replace(old, **{k: v for k, v in changes.items() if k in ("label", "note", "origin")})
+            if new.note is None:
+                new.note = ""
+            moved = ("start" in changes or "end" in changes) and (
+                changes.get("start", old.start),
+                changes.get("end", old.end),
+            ) != (old.start, old.end)
+            if moved:
+                text = doc_text if doc_text is not None else self._texts.get(old.doc_sha)
+                if text is None:
+                    raise ValueError("moving a span needs the document text (register_document or doc_text=)")
+                start, end = changes.get("start", old.start), changes.get("end", old.end)
+                check_span(text, start, end)
+                prefix, suffix = quote_context(text, start, end)
+                new = dataclasses.replace(
+                    new, start=start, end=end, text=text[start:end], prefix=prefix, suffix=suffix, orphan=False
+                )
+            if new == old:
+                return old
+            new.modified = now_iso()
+            history.record(
+                tx, old.doc_sha, _describe_update(old, new), [history.change(ANNOTATIONS, ann_id, current, new.to_dict())]
+            )
+        return new
+
+    def remove(self, ann_id: str) -> Annotation:
+        """Delete an annotation (undoable); returns what was removed."""
+        with self._transaction() as tx:
+            current = tx.get(ANNOTATIONS, ann_id)
+            if current is None:
+                raise KeyError(f"no annotation {ann_id}")
+            old = Annotation.from_dict(current)
+            history.record(tx, old.doc_sha, f"remove {old.describe()}", [history.change(ANNOTATIONS, ann_id, current, None)])
+        return old
+
+    def remove_many(self, ann_ids: Iterable[str], description: str | None = None) -> int:
+        """Delete several annotations of one document in one undo step."""
+        ann_ids = list(dict.fromkeys(ann_ids))
+        if not ann_ids:
+            return 0
+        with self._transaction() as tx:
+            changes = []
+            sha = None
+            for ann_id in ann_ids:
+                current = tx.get(ANNOTATIONS, ann_id)
+                if current is None:
+                    raise KeyError(f"no annotation {ann_id}")
+                sha = sha or current["doc_sha"]
+                changes.append(history.change(ANNOTATIONS, ann_id, current, None))
+            history.record(tx, sha, description or f"remove {len(changes)} annotations", changes)
+        return len(ann_ids)
+
+    # -- suggestions the user rejected
+
+    def reject_suggestion(self, sha: str, key: str, description: str | None = None) -> bool:
+        """Hide a machine suggestion for good (undoable); False if it was already rejected."""
+        record_id = f"{sha}:{key}"
+        with self._transaction() as tx:
+            if tx.get(REJECTIONS, record_id) is not None:
+                return False
+            record = {"id": record_id, "doc_sha": sha, "key": key, "created": now_iso()}
+            history.record(tx, sha, description or f"reject suggestion {key}", [history.change(REJECTIONS, record_id, None, record)])
+        return True
+
+    def unreject_suggestion(self, sha: str, key: str) -> bool:
+        record_id = f"{sha}:{key}"
+        with self._transaction() as tx:
+            current = tx.get(REJECTIONS, record_id)
+            if current is None:
+                return False
+            history.record(tx, sha, f"restore suggestion {key}", [history.change(REJECTIONS, record_id, current, None)])
+        return True
+
+    def rejected_suggestions(self, sha: str) -> set[str]:
+        with self._mutex:
+            data, index = self._snapshot()
+            rows = data.get(REJECTIONS, {})
+            return {rows[index.keys[REJECTIONS][i]]["key"] for i in index.by_sha[REJECTIONS].get(sha, ())}
+
+    # -- undo / redo
+
+    def undo(self, sha: str) -> str | None:
+        """Undo the document's last change; what was undone, or None when nothing is left."""
+        with self._transaction() as tx:
+            return history.undo(tx, sha)
+
+    def redo(self, sha: str) -> str | None:
+        """Redo the last undone change; what was redone, or None."""
+        with self._transaction() as tx:
+            return history.redo(tx, sha)
+
+    def can_undo(self, sha: str) -> bool:
+        with self._mutex:
+            data, index = self._snapshot()
+            return history.can_undo(Transaction(data, index), sha)
+
+    def can_redo(self, sha: str) -> bool:
+        with self._mutex:
+            data, index = self._snapshot()
+            return history.can_redo(Transaction(data, index), sha)
+
+    def history(self, sha: str) -> list[dict]:
+        """The document's undo entries, oldest first: {seq, time, description, undone}."""
+        with self._mutex:
+            data, index = self._snapshot()
+            return [
+                {k: entry[k] for k in ("seq", "time", "description", "undone")}
+                for entry in history.entries(Transaction(data, index), sha)
+            ]
+
+
+def _describe_update(old: Annotation, new: Annotation) -> str:
+    what = []
+    if old.label != new.label:
+        what.append(f"label {old.label or '-'} -> {new.label or '-'}")
+    if old.note != new.note:
+        what.append("note")
+    if (old.start, old.end) != (new.start, new.end):
+        what.append("span")
+    if old.origin != new.origin:
+        what.append("origin")
+    return f"edit {', '.join(what) or 'annotation'} of {old.describe()}"
+
+
+def open_store(db: str | os.PathLike | None = None) -> Store:
+    """Open (not yet create) the database; the file and its meta table appear on first write.
+
+    StoreError: exit 2 for a file that is not an annotate database (left untouched),
+    exit 1 when the folder cannot be created or written.
+    """
+    path = Path(os.path.abspath(paths.db_path(db)))
+    if path.is_dir():
+        raise StoreError(f"{path}: is a folder, not an annotation database; choose a file with --db")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise StoreError(
+            f"{path.parent}: cannot create the database folder ({error.strerror or error})", EXIT_ENVIRONMENT
+        ) from None
+    if not os.access(path.parent, os.W_OK | os.X_OK):
+        raise StoreError(f"{path.parent}: the database folder is not writable", EXIT_ENVIRONMENT)
+    store = Store(path)
+    try:
+        store._snapshot()  # parse and validate now: a bad file is reported before any work
+        store.remove_orphan_temp_files()
+    except BaseException:
+        store.close()
+        raise
+    return store
