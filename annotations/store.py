@@ -771,10 +771,11 @@ class Store:
             history.record(tx, sha, description or f"add {len(records)} annotations", changes)
         return annotations
 
-    def update(self, ann_id: str, doc_text: str | None = None, **changes: Any) -> Annotation:
+    def update(self, ann_id: str, text_source: str | None = None, **changes: Any) -> Annotation:
         """Change ``label``, ``note``, ``origin`` or the span (``start``/``end``; the quote
-        and its context are recomputed from ``doc_text`` or the registered document text).
-        Undoable. Returns the annotation as saved."""
+        and its context are recomputed from ``text_source``, the document text, or else
+        the text given to ``register_document``). Undoable. Returns the annotation as saved."""
+        doc_text = changes.pop("doc_text", None) if text_source is None else text_source
         unknown = set(changes) - UPDATABLE
         if unknown:
             raise ValueError(f"cannot update {', '.join(sorted(unknown))} (only {', '.join(sorted(UPDATABLE))})")

@@ -1,0 +1,86 @@
+"""The machine's suggestions (from the contract's analysis dict) as flat span records.
+
+Used by every export format when ``--include-suggestions`` is given; each record is
+marked by its ``origin`` (``suggestion:entity`` / ``suggestion:claim:c3`` /
+``suggestion:note``) so nobody mistakes it for the user's own annotation.  The ``key``
+is the one the TUI uses to remember rejections.
+"""
+
+from __future__ import annotations
+
+
+def _span_ok(text: str, item: dict) -> bool:
+    start, end = item.get("start"), item.get("end")
+    return isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= len(text)
+
+
+def suggestion_records(analysis: dict | None, text: str) -> list[dict]:
+    """Entities, claims and notes as {kind, key, origin, start, end, text, label, note}."""
+    if not analysis:
+        return []
+    records: list[dict] = []
+    for entity in analysis.get("entities", []) or []:
+        if not _span_ok(text, entity):
+            continue
+        records.append(
+            {
+                "kind": "entity",
+                "key": f"entity:{entity['start']}:{entity['end']}:{entity.get('label', '')}",
+                "origin": "suggestion:entity",
+                "start": entity["start"],
+                "end": entity["end"],
+                "text": text[entity["start"] : entity["end"]],
+                "label": entity.get("label"),
+                "note": "",
+            }
+        )
+    for claim in analysis.get("claims", []) or []:
+        if not _span_ok(text, claim):
+            continue
+        details = []
+        speaker = claim.get("speaker")
+        if isinstance(speaker, dict) and speaker.get("text"):
+            details.append(f"speaker: {speaker['text']}")
+        channel = claim.get("channel")
+        if isinstance(channel, dict) and channel.get("text"):
+            details.append(f"channel: {channel['text']}")
+        cues = [cue.get("kind") for cue in claim.get("cues", []) or [] if isinstance(cue, dict) and cue.get("kind")]
+        if cues:
+            details.append(f"cues: {', '.join(dict.fromkeys(cues))}")
+        records.append(
+            {
+                "kind": "claim",
+                "key": f"claim:{claim['start']}:{claim['end']}",
+                "origin": f"suggestion:claim:{claim['id']}" if claim.get("id") else "suggestion:claim",
+                "start": claim["start"],
+                "end": claim["end"],
+                "text": text[claim["start"] : claim["end"]],
+                "label": "CLAIM",
+                "note": "; ".join(details),
+                "claim": claim,
+            }
+        )
+    for note in analysis.get("notes", []) or []:
+        if not _span_ok(text, note):
+            continue
+        records.append(
+            {
+                "kind": "note",
+                "key": f"note:{note['start']}:{note['end']}:{note.get('kind', '')}",
+                "origin": "suggestion:note",
+                "start": note["start"],
+                "end": note["end"],
+                "text": text[note["start"] : note["end"]],
+                "label": None,
+                "note": note.get("note", ""),
+                "severity": note.get("severity"),
+                "note_kind": note.get("kind"),
+            }
+        )
+    return records
+
+
+def model_description(analysis: dict | None) -> str:
+    model = (analysis or {}).get("model") or {}
+    name, version = model.get("name"), model.get("version")
+    return f"{name} {version}".strip() if name else "annotate analysis"
