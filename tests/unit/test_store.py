@@ -1,0 +1,366 @@
+"""The TinyDB store: atomic writes, bad files left untouched, two writers, kill -9, documents."""
+
+from __future__ import annotations
+
+import errno
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from tinydb import TinyDB
+
+from annotations import store as store_module
+from annotations.model import new_annotation
+from annotations.store import SCHEMA_VERSION, STORE_SCHEMA, StoreError, open_store
+from tests.unit.conftest import REPO, annotate_word, text_doc
+
+
+def tables(path: Path) -> dict:
+    return json.loads(path.read_bytes())
+
+
+# --------------------------------------------------------------------------- writing
+
+
+def test_nothing_is_written_until_the_first_change(db_file):
+    store = open_store(db_file)
+    assert store.documents() == []
+    assert not db_file.exists()
+    store.close()
+
+
+def test_first_write_creates_the_file_with_the_schema_version(store, db_file, seed_doc):
+    store.register_document(seed_doc)
+    data = tables(db_file)
+    meta = list(data["meta"].values())
+    assert meta[0]["schema"] == STORE_SCHEMA and meta[0]["schema_version"] == SCHEMA_VERSION
+    assert list(data["documents"].values())[0]["sha256"] == seed_doc.sha256
+
+
+def test_a_write_is_an_atomic_replace_and_leaves_no_temp_file(store, db_file, seed_doc):
+    store.register_document(seed_doc)
+    inode = os.stat(db_file).st_ino
+    annotate_word(store, seed_doc, "Vladimir Putin")
+    assert os.stat(db_file).st_ino != inode  # a new file replaced the old one
+    assert [p.name for p in db_file.parent.iterdir() if p.name.endswith(".tmp")] == []
+    # the file is a plain TinyDB file: stock TinyDB reads it
+    stock = TinyDB(db_file)
+    try:
+        assert [row["text"] for row in stock.table("annotations").all()] == ["Vladimir Putin"]
+    finally:
+        stock.close()
+
+
+def test_a_failing_write_changes_nothing_and_says_disk_full(store, db_file, seed_doc, monkeypatch):
+    store.register_document(seed_doc)
+    annotate_word(store, seed_doc, "Vladimir Putin")
+    before = db_file.read_bytes()
+
+    def disk_full(handle, payload):
+        handle.write(payload[: len(payload) // 2])
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(store_module, "write_all", disk_full)
+    with pytest.raises(StoreError) as caught:
+        annotate_word(store, seed_doc, "Kursk", label="GPE")
+    assert caught.value.exit_code == 1
+    assert "disk full" in str(caught.value) and str(db_file) in str(caught.value)
+    assert db_file.read_bytes() == before
+    assert [p.name for p in db_file.parent.iterdir() if p.name.endswith(".tmp")] == []
+    # the in-memory copy was dropped: the store still shows only what is on disk
+    assert [a.text for a in store.annotations(seed_doc.sha256)] == ["Vladimir Putin"]
+    monkeypatch.undo()
+    annotate_word(store, seed_doc, "Kursk", label="GPE")
+    assert sorted(a.text for a in open_store(db_file).annotations(seed_doc.sha256)) == ["Kursk", "Vladimir Putin"]
+
+
+def test_an_unwritable_folder_is_an_environment_failure(tmp_path):
+    blocker = tmp_path / "plain-file"
+    blocker.write_text("I am a file, not a folder")
+    with pytest.raises(StoreError) as caught:
+        open_store(blocker / "sub" / "annotations.json")
+    assert caught.value.exit_code == 1
+    assert str(blocker) in str(caught.value)
+
+
+def test_a_folder_given_as_database_is_bad_input(tmp_path):
+    with pytest.raises(StoreError) as caught:
+        open_store(tmp_path)
+    assert caught.value.exit_code == 2
+
+
+def test_orphan_temp_files_of_killed_writers_are_removed_on_open(db_file, seed_doc):
+    store = open_store(db_file)
+    store.register_document(seed_doc)
+    store.close()
+    leftover = db_file.parent / f".{db_file.name}.abc123.tmp"
+    leftover.write_bytes(b'{"half": ')
+    open_store(db_file).close()
+    assert not leftover.exists()
+    assert db_file.exists()
+
+
+def test_doc_ids_are_never_reused_for_our_own_ids(store, seed_doc):
+    store.register_document(seed_doc)
+    first = annotate_word(store, seed_doc, "Vladimir Putin")
+    store.remove(first.id)
+    second = annotate_word(store, seed_doc, "Vladimir Putin")
+    assert first.id != second.id
+    assert [a.id for a in store.annotations(seed_doc.sha256)] == [second.id]
+
+
+# --------------------------------------------------------------------------- bad files
+
+VALID = json.dumps({"meta": {"1": {"schema": STORE_SCHEMA, "schema_version": 1}},
+                    "annotations": {"1": {"id": "a" * 32, "doc_sha": "b" * 64, "text": "x"}}}).encode()
+
+BAD_FILES = {
+    "truncated": VALID[: len(VALID) // 2],
+    "zero-bytes": b"",
+    "null": b"null",
+    "garbage": b"hello world",
+    "nul-bytes": b"\x00" * 4096,
+    "not-utf8": b"\xff\xfe\x00{",
+    "a-list": b"[1, 2, 3]",
+    "a-string": b'"x"',
+    "foreign-tinydb": b'{"_default": {"1": {"name": "someone else"}}}',
+    "no-meta": b'{"annotations": {"1": {"id": "x", "doc_sha": "y"}}}',
+    "bad-record-key": b'{"meta": {"1": {"schema": "annotate.store", "schema_version": 1}}, "annotations": {"abc": {}}}',
+    "record-not-object": b'{"meta": {"1": {"schema": "annotate.store", "schema_version": 1}}, "annotations": {"1": 5}}',
+    "nan": b'{"meta": {"1": {"schema": "annotate.store", "schema_version": NaN}}}',
+    "trailing-garbage": VALID + b'ed": "tail of an older file"}}',
+    "bom": b"\xef\xbb\xbf" + VALID,
+}
+
+
+@pytest.mark.parametrize("content", BAD_FILES.values(), ids=BAD_FILES.keys())
+def test_bad_files_are_exit_2_and_left_byte_for_byte(db_file, content, seed_doc):
+    db_file.parent.mkdir(parents=True)
+    db_file.write_bytes(content)
+    stat = os.stat(db_file)
+    with pytest.raises(StoreError) as caught:
+        store = open_store(db_file)
+        store.register_document(seed_doc)  # must never get here, and never write
+    error = caught.value
+    assert error.exit_code == 2
+    message = str(error)
+    assert str(db_file) in message and "untouched" in message and "move it aside" in message
+    assert db_file.read_bytes() == content
+    assert os.stat(db_file).st_mtime_ns == stat.st_mtime_ns
+    copies = list(db_file.parent.glob(f"{db_file.name}.corrupt-*"))
+    assert len(copies) == 1 and copies[0].read_bytes() == content
+    assert str(copies[0]) in message
+
+
+def test_a_second_failed_open_reuses_the_same_copy(db_file):
+    db_file.parent.mkdir(parents=True)
+    db_file.write_bytes(b"null")
+    for _ in range(2):
+        with pytest.raises(StoreError):
+            open_store(db_file)
+    assert len(list(db_file.parent.glob("*.corrupt-*"))) == 1
+
+
+def test_a_database_followed_by_garbage_gets_a_recovered_copy(db_file):
+    db_file.parent.mkdir(parents=True)
+    db_file.write_bytes(BAD_FILES["trailing-garbage"])
+    with pytest.raises(StoreError) as caught:
+        open_store(db_file)
+    recovered = list(db_file.parent.glob(f"{db_file.name}.recovered-*"))
+    assert len(recovered) == 1 and str(recovered[0]) in str(caught.value)
+    store = open_store(recovered[0])
+    assert store.count_annotations("b" * 64) == 1
+    store.close()
+
+
+def test_a_file_that_turns_bad_while_open_is_reported_not_overwritten(store, db_file, seed_doc):
+    store.register_document(seed_doc)
+    db_file.write_bytes(b'{"meta": {"1": {"sch')
+    with pytest.raises(StoreError) as caught:
+        annotate_word(store, seed_doc, "Vladimir Putin")
+    assert caught.value.exit_code == 2
+    assert db_file.read_bytes() == b'{"meta": {"1": {"sch'
+
+
+def test_a_newer_schema_opens_read_only(db_file, seed_doc):
+    db_file.parent.mkdir(parents=True)
+    content = json.dumps({"meta": {"1": {"schema": STORE_SCHEMA, "schema_version": SCHEMA_VERSION + 1}},
+                          "documents": {"1": {"sha256": seed_doc.sha256, "path": "/x", "chars": 1,
+                                              "first_opened": "", "last_opened": ""}}}).encode()
+    db_file.write_bytes(content)
+    store = open_store(db_file)
+    assert [row["sha256"] for row in store.documents()] == [seed_doc.sha256]
+    with pytest.raises(StoreError) as caught:
+        store.register_document(seed_doc)
+    assert "newer" in str(caught.value)
+    assert db_file.read_bytes() == content
+    store.close()
+
+
+def test_an_empty_tinydb_object_becomes_ours(db_file, seed_doc):
+    db_file.parent.mkdir(parents=True)
+    db_file.write_bytes(b"{}")
+    store = open_store(db_file)
+    store.register_document(seed_doc)
+    assert "meta" in tables(db_file)
+    store.close()
+
+
+# --------------------------------------------------------------------------- two instances
+
+
+def test_two_instances_see_each_others_saves_and_lose_nothing(db_file, seed_doc):
+    first, second = open_store(db_file), open_store(db_file)
+    first.register_document(seed_doc)
+    assert second.refresh_if_changed() is True
+    assert second.refresh_if_changed() is False
+    a = annotate_word(first, seed_doc, "Vladimir Putin")
+    # second has not refreshed, but its write re-reads under the lock
+    b = annotate_word(second, seed_doc, "Kursk", label="GPE")
+    assert first.refresh_if_changed() is True
+    assert {x.id for x in first.annotations(seed_doc.sha256)} == {a.id, b.id}
+    assert first.refresh_if_changed() is False
+    first.close()
+    second.close()
+
+
+WRITER = r"""
+import sys, time, os
+sys.path.insert(0, {repo!r})
+from annotations.store import open_store
+from annotations.document import document_from_text
+from annotations.model import new_annotation
+db, tag, count, go = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
+doc = document_from_text("word " * 400, path="<shared>")
+store = open_store(db)
+while not os.path.exists(go):
+    time.sleep(0.001)
+for i in range(count):
+    ann = new_annotation(doc, i * 5, i * 5 + 4, label=tag, note=f"{{tag}}-{{i}}")
+    store.add(ann)
+    print(ann.id, flush=True)
+"""
+
+
+def start_writer(db: Path, tag: str, count: int, go: Path) -> subprocess.Popen:
+    code = WRITER.format(repo=str(REPO))
+    return subprocess.Popen([sys.executable, "-c", code, str(db), tag, str(count), str(go)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def test_two_processes_writing_at_once_lose_and_duplicate_nothing(db_file, tmp_path):
+    db_file.parent.mkdir(parents=True)
+    go = tmp_path / "go"
+    writers = [start_writer(db_file, tag, 60, go) for tag in ("ONE", "TWO")]
+    time.sleep(0.3)  # both are waiting on the start flag
+    go.touch()
+    committed = []
+    for writer in writers:
+        out, err = writer.communicate(timeout=120)
+        assert writer.returncode == 0, err
+        committed += out.split()
+    store = open_store(db_file)
+    doc = text_doc("word " * 400, path="<shared>")
+    saved = store.annotations(doc.sha256)
+    assert len(committed) == 120
+    assert sorted(a.id for a in saved) == sorted(committed)
+    assert sorted(a.note for a in saved) == sorted(f"{t}-{i}" for t in ("ONE", "TWO") for i in range(60))
+    assert len(store.history(doc.sha256)) == 120
+    store.close()
+
+
+def test_kill_9_while_writing_leaves_a_readable_store_with_every_committed_change(db_file, tmp_path):
+    db_file.parent.mkdir(parents=True)
+    go = tmp_path / "go"
+    go.touch()
+    committed: list[str] = []
+    for round_number, kill_after in enumerate((3, 17, 41)):
+        writer = start_writer(db_file, f"R{round_number}", 10_000, go)
+        for _ in range(kill_after):
+            committed.append(writer.stdout.readline().strip())
+        os.kill(writer.pid, signal.SIGKILL)
+        writer.wait(timeout=30)
+        store = open_store(db_file)  # must not raise: the file is whole
+        doc = text_doc("word " * 400, path="<shared>")
+        ids = {a.id for a in store.annotations(doc.sha256)}
+        store.close()
+        assert set(committed) <= ids
+    assert [p for p in db_file.parent.iterdir() if p.name.endswith(".tmp")] == []
+
+
+# --------------------------------------------------------------------------- documents
+
+
+def test_documents_list_counts_and_find(store, seed_doc, tmp_path):
+    store.register_document(seed_doc)
+    annotate_word(store, seed_doc, "Vladimir Putin")
+    annotate_word(store, seed_doc, "Kursk", label="GPE")
+    [row] = store.documents()
+    assert row["sha256"] == seed_doc.sha256
+    assert row["path"] == os.path.abspath(seed_doc.path)
+    assert row["chars"] == len(seed_doc.text)
+    assert (row["annotations"], row["orphans"]) == (2, 0)
+    assert row["first_opened"] <= row["last_opened"]
+    assert store.find_documents(seed_doc.path) == [row]
+    assert store.find_documents(seed_doc.sha256) == [row]
+    assert store.find_documents(seed_doc.sha256[:10]) == [row]
+    assert store.find_documents(str(tmp_path / "unknown.txt")) == []
+    assert store.count_annotations(seed_doc.sha256) == 2
+
+
+def test_forget_removes_document_annotations_history_and_rejections(store, seed_doc):
+    store.register_document(seed_doc)
+    annotate_word(store, seed_doc, "Vladimir Putin")
+    store.reject_suggestion(seed_doc.sha256, "entity:0:4:GPE")
+    assert store.forget(seed_doc.sha256) == 1
+    assert store.documents() == []
+    assert store.annotations(seed_doc.sha256) == []
+    assert store.history(seed_doc.sha256) == []
+    assert store.rejected_suggestions(seed_doc.sha256) == set()
+
+
+def test_a_changed_file_has_its_annotations_re_anchored_on_open(store, article):
+    original = "Intro. Vladimir Putin spoke in Moscow. The Kremlin denied it, calling it fabricated. End."
+    first = article(original)
+    store.register_document(first)
+    person = annotate_word(store, first, "Vladimir Putin")
+    place = annotate_word(store, first, "Intro", label="CHECK")
+    claim = annotate_word(store, first, "calling it fabricated", label="CLAIM")
+    edited = article(original.replace("Intro.", "Intro, updated.").replace(" calling it fabricated", ""))
+    assert edited.sha256 != first.sha256 and edited.path == first.path
+    report = store.register_document(edited)
+    assert (report.moved, report.unchanged, report.orphaned) == (1, 1, 1)
+    assert "1 orphaned" in report.message() and "1 moved" in report.message()
+    saved = {a.id: a for a in store.annotations(edited.sha256)}
+    assert set(saved) == {person.id, place.id, claim.id}
+    assert edited.text[saved[person.id].start : saved[person.id].end] == "Vladimir Putin"
+    assert saved[claim.id].orphan and saved[claim.id].start is None and saved[claim.id].text == "calling it fabricated"
+    assert [row["sha256"] for row in store.documents()] == [edited.sha256]
+    assert store.annotations(first.sha256) == []
+    # the orphans count shows in the document list
+    assert store.documents()[0]["orphans"] == 1
+    # opening the same text again moves nothing
+    assert not store.register_document(edited).changed
+
+
+def test_register_twice_keeps_first_opened(store, seed_doc):
+    store.register_document(seed_doc)
+    first = store.documents()[0]
+    store.register_document(seed_doc)
+    again = store.documents()[0]
+    assert again["first_opened"] == first["first_opened"]
+    assert again["last_opened"] >= first["last_opened"]
+
+
+def test_add_refuses_a_span_that_does_not_match_the_registered_text(store, seed_doc):
+    store.register_document(seed_doc)
+    annotation = new_annotation(seed_doc, 0, 5)
+    annotation.text = "wrong"
+    with pytest.raises(ValueError):
+        store.add(annotation)
+    assert store.annotations(seed_doc.sha256) == []
