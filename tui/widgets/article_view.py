@@ -979,8 +979,8 @@ class ArticleView(ScrollView, can_focus=True):
         for match in _sentence_break.finditer(text, low, high):
             if match.end() <= offset:
                 start = match.end()
-            elif match.start() >= offset or match.end() > offset:
-                end = match.start()
+            else:
+                end = match.end()  # the closing quote stays; the space is stripped below
                 break
         while end > start and text[end - 1].isspace():
             end -= 1

@@ -1,0 +1,457 @@
+"""ArticleView in a tiny app: safe display, wrapping, keys, mouse, layers, huge texts."""
+
+from __future__ import annotations
+
+import random
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from rich.cells import cell_len
+from textual.app import App, ComposeResult
+
+from tui.safe_text import display_text
+from tui.widgets.article_view import LEGEND, ArticleView
+
+INJECTION = "[/bold] [@click=app.quit]x [link=file:///etc/passwd]y[/link]"
+ESCAPES = "\x1b]0;pwned\x07\x1b[31m"
+WORDS = "alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi omicron pi".split()
+
+
+class ViewApp(App):
+    """One ArticleView filling the screen; records CursorMoved messages."""
+
+    CSS = "ArticleView { padding: 0; }"
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
+        self.moves: list[ArticleView.CursorMoved] = []
+
+    def compose(self) -> ComposeResult:
+        yield ArticleView(self.text)
+
+    def on_article_view_cursor_moved(self, message: ArticleView.CursorMoved) -> None:
+        self.moves.append(message)
+
+
+def shown_rows(view: ArticleView) -> list[str]:
+    """The text of the strips the view renders for its visible rows."""
+    return ["".join(segment.text for segment in view.render_line(y)) for y in range(view.size.height)]
+
+
+def words_text(count: int, seed: int = 1) -> str:
+    rng = random.Random(seed)
+    return " ".join(rng.choice(WORDS) for _ in range(count))
+
+
+def check_rows(view: ArticleView, width: int) -> None:
+    """Rows rebuild the text exactly, and every row fits the width (hanging spaces aside)."""
+    view.wrap_all()
+    text = view.text
+    pieces = []
+    for row in range(view.row_count):
+        piece = view.row_text(row)
+        assert piece is not None
+        shown = display_text(piece).rstrip(" \u2192")
+        assert cell_len(shown) <= max(width, 2), (row, piece)
+        pieces.append(piece)
+    paragraphs = text.split("\n")
+    assert "\n".join(paragraphs) == text
+    rebuilt = "".join(pieces)
+    assert rebuilt == text.replace("\n", "")
+
+
+# ----- safety -------------------------------------------------------------------------------
+
+
+async def test_injection_text_shows_literally_and_runs_nothing():
+    app = ViewApp(f"{INJECTION}\n{ESCAPES}\nend")
+    async with app.run_test(size=(80, 24)) as pilot:
+        view = app.query_one(ArticleView)
+        await pilot.pause()
+        rows = shown_rows(view)
+        assert rows[0].startswith(INJECTION)
+        assert rows[1].startswith("\u241b]0;pwned\u2407\u241b[31m")
+        assert all("\x1b" not in row and "\x07" not in row for row in rows)
+        # Clicking on the "x" of [@click=app.quit]x and moving over it runs no action.
+        await pilot.click(ArticleView, offset=(INJECTION.index("]x") + 1, 0))
+        await pilot.press("right", "end", "down")
+        await pilot.pause()
+        assert app.is_running
+        assert app.return_code is None
+        screenshot = app.export_screenshot()
+        assert "pwned" in screenshot
+        assert "\x1b]0" not in screenshot
+
+
+async def test_segments_never_carry_markup_styles_from_the_text():
+    app = ViewApp("[bold red]not bold[/bold red]")
+    async with app.run_test(size=(60, 5)) as pilot:
+        view = app.query_one(ArticleView)
+        await pilot.press("end")  # the cursor away from the first cell
+        await pilot.pause()
+        strip = view.render_line(0)
+        assert "".join(segment.text for segment in strip).startswith("[bold red]not bold[/bold red]")
+        plain = [segment for segment in strip if segment.text.strip()]
+        assert not any(segment.style and segment.style.bold for segment in plain)
+
+
+# ----- wrapping -----------------------------------------------------------------------------
+
+
+async def test_wraps_words_at_the_widget_width():
+    text = words_text(200)
+    app = ViewApp(text)
+    async with app.run_test(size=(30, 20)) as pilot:
+        view = app.query_one(ArticleView)
+        await pilot.pause()
+        width = view.scrollable_content_region.width
+        assert width < 30  # the vertical scrollbar takes its share
+        check_rows(view, width)
+        # Words are not cut: every row starts at a word start.
+        for row in range(view.row_count):
+            start_piece = view.row_text(row)
+            assert start_piece.split(" ")[0] in WORDS or start_piece == ""
+        assert view.row_count > 200 * 4 // width
+
+
+async def test_resize_rewraps():
+    text = words_text(300)
+    app = ViewApp(text)
+    async with app.run_test(size=(40, 20)) as pilot:
+        view = app.query_one(ArticleView)
+        await pilot.pause()
+        view.wrap_all()
+        narrow_rows = view.row_count
+        await pilot.resize_terminal(100, 20)
+        await pilot.pause()
+        width = view.scrollable_content_region.width
+        assert width > 90
+        check_rows(view, width)
+        assert view.row_count < narrow_rows / 2
+
+
+async def test_long_word_is_broken_hard_and_paragraphs_break_at_newlines():
+    text = "x" * 100 + "\n\nshort\n"
+    app = ViewApp(text)
+    async with app.run_test(size=(21, 10)) as pilot:
+        view = app.query_one(ArticleView)
+        await pilot.pause()
+        width = view.scrollable_content_region.width
+        check_rows(view, width)
+        assert view.row_text(0) == "x" * width
+        rows = [view.row_text(r) for r in range(view.row_count)]
+        assert "short" in rows
+        assert rows.count("") >= 2  # the empty paragraph and the one after the last \n
+
+
+async def test_double_width_characters_wrap_by_cells():
+    text = "中文字符" * 30
+    app = ViewApp(text)
+    async with app.run_test(size=(21, 10)) as pilot:
+        view = app.query_one(ArticleView)
+        await pilot.pause()
+        width = view.scrollable_content_region.width
+        check_rows(view, width)
+        assert cell_len(view.row_text(0)) in (width, width - 1)
+        assert len(view.row_text(0)) <= width // 2
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    text=st.text(
+        alphabet=st.sampled_from(list("ab cd\n\t") + ["中", "😀", "e", "\u0301", "\u200d", "ש", "\x1b", "\u202e"]),
+        max_size=300,
+    ),
+    width=st.integers(min_value=1, max_value=30),
+)
+def test_wrapping_covers_the_text_exactly_at_any_width(text, width):
+    view = ArticleView(text)
+    view._content_width = lambda: width  # no app: wrap at a given width
+    check_rows(view, width)
+    # Every offset maps to a row that contains it (or ends at it).
+    for offset in range(0, len(text) + 1, 7):
+        row = view._row_of_offset(offset)
+        para, k = view._locate(row)
+        start, end, last = view._row_bounds(para, k)
+        assert start <= offset <= end
+
+
+# ----- cursor and keys ------------------------------------------------------------------------
+
+
+async def test_arrows_move_by_character_and_by_row_keeping_the_column():
+    text = "first line here\nsecond line\nthird line is long"
+    app = ViewApp(text)
+    async with app.run_test(size=(80, 10)) as pilot:
+        view = app.query_one(ArticleView)
+        await pilot.press("right", "right", "right")
+        assert view.cursor == 3
+        await pilot.press("left")
+        assert view.cursor == 2
+        await pilot.press("down")
+        assert view.cursor == text.index("second") + 2
+        await pilot.press("end")
+        assert view.cursor == text.index("\nthird")
+        await pilot.press("down")  # column 11 on the third row
+        assert view.cursor == text.index("third") + 11
+        await pilot.press("up", "up")
+        assert view.cursor == 11  # the goal column held
+        await pilot.press("home")
+        assert view.cursor == 0
+        await pilot.press("up")
+        assert view.cursor == 0
+        await pilot.press("ctrl+end")
+        assert view.cursor == len(text)
+        await pilot.press("down", "right")
+        assert view.cursor == len(text)
+        await pilot.press("ctrl+home")
+        assert view.cursor == 0
+
+
+async def test_up_and_down_follow_visual_rows_of_a_wrapped_paragraph():
+    text = words_text(100)
+    app = ViewApp(text)
+    async with app.run_test(size=(30, 10)) as pilot:
+        view = app.query_one(ArticleView)
+        await pilot.pause()
+        await pilot.press("down")
+        second_row = view.row_text(1)
+        assert view.cursor == len(view.row_text(0))
+        assert text.startswith(second_row, view.cursor)
+        await pilot.press("end")
+        row, _x = view.cursor_location()
+        assert row == 1
+
+
+async def test_shift_arrows_extend_the_selection_and_escape_clears_it():
+    text = "hello world\nsecond"
+    app = ViewApp(text)
+    async with app.run_test(size=(80, 10)) as pilot:
+        view = app.query_one(ArticleView)
+        await pilot.press("shift+right", "shift+right", "shift+right")
+        assert view.selection == (0, 3)
+        await pilot.press("shift+down")
+        assert view.selection == (0, text.index("second") + 3)
+        await pilot.press("shift+up", "shift+left")
+        assert view.selection == (0, 2)
+        await pilot.press("escape")
+        assert view.selection is None
+        assert view.cursor == 2
+        await pilot.press("shift+end")
+        assert view.selection == (2, len("hello world"))
+        await pilot.press("left")  # collapses to the selection start
+        assert view.selection is None and view.cursor == 2
+        await pilot.pause()
+        assert app.moves and app.moves[-1].cursor == 2
+
+
+async def test_word_and_paragraph_moves():
+    text = "One two, three.\nSecond paragraph here.\n\nFourth."
+    app = ViewApp(text)
+    async with app.run_test(size=(80, 10)) as pilot:
+        view = app.query_one(ArticleView)
+        await pilot.press("ctrl+right")
+        assert view.cursor == 3
+        await pilot.press("ctrl+right")
+        assert view.cursor == 7
+        await pilot.press("ctrl+right")
+        assert view.cursor == 8  # the comma is a word of its own
+        await pilot.press("ctrl+left")
+        assert view.cursor == 7
+        await pilot.press("ctrl+left")
+        assert view.cursor == 4
+        await pilot.press("ctrl+shift+right")
+        assert view.selection == (4, 7)
+        await pilot.press("ctrl+down")
+        assert view.cursor == text.index("Second") and view.selection is None
+        await pilot.press("ctrl+down", "ctrl+down")
+        assert view.cursor == text.index("Fourth")
+        await pilot.press("ctrl+up")
+        assert view.cursor == text.index("\n\n") + 1
+        await pilot.press("ctrl+shift+up")
+        assert view.selection == (text.index("Second"), text.index("\n\n") + 1)
+        await pilot.press("ctrl+down", "ctrl+down", "ctrl+down")
+        assert view.cursor == len(text)
+
+
+async def test_page_keys_move_a_screen():
+    text = "\n".join(f"line {n}" for n in range(200))
+    app = ViewApp(text)
+    async with app.run_test(size=(40, 20)) as pilot:
+        view = app.query_one(ArticleView)
+        await pilot.pause()
+        await pilot.press("pagedown")
+        row, _ = view.cursor_location()
+        assert row == 19
+        assert view.scroll_y > 0
+        await pilot.press("shift+pagedown")
+        assert view.selection == (text.index("line 19\n"), text.index("line 38\n"))
+        await pilot.press("pageup", "pageup")
+        assert view.cursor == 0
+        assert view.scroll_y == 0
+
+
+async def test_mouse_click_sets_the_cursor_and_drag_selects():
+    text = "click somewhere in this line\nand on this one"
+    app = ViewApp(text)
+    async with app.run_test(size=(60, 10)) as pilot:
+        view = app.query_one(ArticleView)
+        await pilot.click(ArticleView, offset=(6, 0))
+        assert view.cursor == 6
+        await pilot.click(ArticleView, offset=(4, 1))
+        assert view.cursor == text.index("and") + 4
+        await pilot.click(ArticleView, offset=(55, 0))  # past the end of the row
+        assert view.cursor == text.index("\n")
+        await pilot.mouse_down(ArticleView, offset=(6, 0))
+        await pilot.hover(ArticleView, offset=(15, 0))
+        await pilot.mouse_up(ArticleView, offset=(15, 0))
+        await pilot.pause()
+        assert view.selection == (6, 15)
+
+
+async def test_cursor_and_selection_are_drawn_in_the_text():
+    app = ViewApp("abcdef")
+    async with app.run_test(size=(40, 5)) as pilot:
+        view = app.query_one(ArticleView)
+        await pilot.press("shift+right", "shift+right")
+        await pilot.pause()
+        strip = list(view.render_line(0))
+        selection_bg = view._style(("selection",)).bgcolor
+        by_text = {segment.text: segment.style for segment in strip}
+        assert by_text["ab"].bgcolor == selection_bg
+        assert by_text["c"].reverse
+        await pilot.press("ctrl+end")
+        strip = list(view.render_line(0))
+        cursor_cells = [segment for segment in strip if segment.style and segment.style.reverse]
+        assert [segment.text for segment in cursor_cells] == [" "]  # a cell after the last character
+
+
+# ----- layers --------------------------------------------------------------------------------
+
+
+async def test_layers_render_with_their_component_style_and_combine():
+    text = "Donald Trump said the war would end."
+    app = ViewApp(text)
+    async with app.run_test(size=(60, 5)) as pilot:
+        view = app.query_one(ArticleView)
+        await pilot.press("end")
+        view.set_layer("entity", [(0, 12, "entity", "e1")])
+        view.set_layer("claim", [(0, 36, "claim", "c1")])
+        view.set_layer("user", [(13, 21, "user", "u1"), (18, 25, "user", "u2")])
+        await pilot.pause()
+        strip = list(view.render_line(0))
+        styles = {segment.text: segment.style for segment in strip}
+        entity = view.get_component_rich_style("article-view--entity", partial=True)
+        assert styles["Donald Trump"].color == entity.color
+        assert styles["Donald Trump"].underline  # claim underline combined with entity colour
+        assert styles["said "].bgcolor == view._style(("user",)).bgcolor
+        assert styles[" war"].bgcolor == view._style(("user",)).bgcolor
+        overlap = styles["the"]
+        assert overlap.bgcolor == view._style(("user-overlap",)).bgcolor
+        assert overlap.bgcolor != styles["said "].bgcolor
+        assert overlap.bold
+        assert not styles[" would end."].color == entity.color
+        assert [s.key for s in view.spans_at(19)] == ["u2", "u1", "c1"]
+        view.set_layer("entity", [])
+        await pilot.pause()
+        strip = list(view.render_line(0))
+        assert not any(segment.style.color == entity.color and segment.text == "Donald Trump" for segment in strip)
+
+
+async def test_focus_and_search_layers_have_their_own_colours():
+    text = "alpha beta gamma"
+    app = ViewApp(text)
+    async with app.run_test(size=(60, 5)) as pilot:
+        view = app.query_one(ArticleView)
+        await pilot.press("end")
+        view.set_layer("focus", [(0, 5, "focus", "f")])
+        view.set_layer("search", [(6, 10, "search", "s")])
+        view.set_layer("note", [(11, 16, "note", "n")])
+        await pilot.pause()
+        styles = {segment.text: segment.style for segment in view.render_line(0)}
+        backgrounds = {styles["alpha"].bgcolor, styles["beta"].bgcolor, styles["gamma"].bgcolor, styles[" "].bgcolor}
+        assert len(backgrounds) == 4
+
+
+def test_legend_lists_every_kind_in_its_style():
+    legend = ArticleView.legend_text()
+    for _kind, description in LEGEND:
+        assert description in legend.plain
+    assert len(legend.spans) == len(LEGEND)
+
+
+# ----- helpers ---------------------------------------------------------------------------------
+
+
+def test_word_and_sentence_bounds():
+    text = "He said: “It is over.” Then he left! Did he? Yes.\nNext para."
+    view = ArticleView(text)
+    assert view.word_at(text.index("said") + 1) == (3, 7)
+    assert view.word_at(text.index("said") + 4) == (3, 7)  # just after the word
+    start, end = view.sentence_at(text.index("over"))
+    assert text[start:end] == "He said: “It is over.”"
+    start, end = view.sentence_at(text.index("left"))
+    assert text[start:end] == "Then he left!"
+    start, end = view.sentence_at(text.index("Next"))
+    assert text[start:end] == "Next para."
+
+
+# ----- hard texts ------------------------------------------------------------------------------
+
+
+async def test_five_megabyte_single_line_opens_and_ctrl_end_works():
+    text = words_text(900_000)[:5_000_000]
+    app = ViewApp(text)
+    async with app.run_test(size=(80, 24)) as pilot:
+        view = app.query_one(ArticleView)
+        await pilot.pause()
+        assert shown_rows(view)[0].startswith(text[:20])
+        await pilot.press("ctrl+end")
+        await pilot.pause()
+        assert view.cursor == len(text)
+        rows = shown_rows(view)
+        assert any(text[-8:] in row for row in rows)
+        await pilot.press("up", "pageup", "ctrl+home")
+        assert view.cursor == 0
+
+
+async def test_empty_text_and_only_newlines():
+    for text in ("", "\n", "\n\n\n\n"):
+        app = ViewApp(text)
+        async with app.run_test(size=(40, 10)) as pilot:
+            view = app.query_one(ArticleView)
+            await pilot.press("down", "right", "end", "ctrl+end", "pagedown", "shift+up", "ctrl+left", "ctrl+up")
+            await pilot.pause()
+            assert 0 <= view.cursor <= len(text)
+            assert view.word_at(0) == (0, 0)
+            shown_rows(view)
+        assert app.return_code in (None, 0)
+
+
+async def test_narrow_widths_with_hard_scripts_do_not_crash():
+    text = "👨\u200d👩\u200d👧 family 中文 e\u0301\u0301 שלום עולם مرحبا\t\x1b[31m\n" * 3
+    for width in (1, 2, 3, 4):
+        app = ViewApp(text)
+        async with app.run_test(size=(width + 2, 8)) as pilot:  # +2 for the scrollbar
+            view = app.query_one(ArticleView)
+            await pilot.pause()
+            shown_rows(view)
+            for key in ("down", "down", "end", "right", "ctrl+right", "shift+down", "pagedown", "ctrl+end", "up"):
+                await pilot.press(key)
+            shown_rows(view)
+            assert view.scrollable_content_region.width == width
+            view.wrap_all()
+            assert view.row_count >= len(text) // (2 * width)
+
+
+async def test_cursor_moved_messages_coalesce():
+    app = ViewApp(words_text(50))
+    async with app.run_test(size=(40, 10)) as pilot:
+        view = app.query_one(ArticleView)
+        first = ArticleView.CursorMoved(view, 1, None)
+        second = ArticleView.CursorMoved(view, 2, None)
+        assert second.can_replace(first)
+        await pilot.press("right")
+        await pilot.pause()
+        assert app.moves[-1].cursor == 1 and app.moves[-1].view is view
