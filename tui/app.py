@@ -1,0 +1,682 @@
+"""The annotate TUI: the article on the left, what a careful reader would mark on the right.
+
+The app only calls the domain (``annotations``): documents, the store, the analysis.
+Slow work (spaCy) runs in a thread worker; the first screen never waits for it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rich.text import Text
+from textual import on, work
+from textual.app import App, ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Input, Static, TextArea
+from textual.worker import get_current_worker
+
+from annotations.document import Document
+from annotations.labels import Label, user_labels
+from annotations.model import Annotation, new_annotation
+from annotations.store import Store, StoreError
+from tui import panel_items
+from tui.commands import AnnotateCommands
+from tui.config import load_keymap
+from tui.messages import AnalysisFailed, AnalysisProgress, AnalysisReady, PanelItemChosen
+from tui.safe_text import safe, safe_line
+from tui.screens.export_dialog import ExportDialog, ExportRequest
+from tui.screens.help import HelpScreen
+from tui.screens.note_editor import NoteEditor
+from tui.screens.span_picker import SpanPicker
+from tui.screens.tag_picker import TagPicker
+from tui.widgets.article_view import ArticleView
+from tui.widgets.side_panel import ItemList, PanelItem, SidePanel
+
+SUGGESTION_KINDS = ("entity", "claim", "note")
+TAB_OF_KIND = {"entity": "entities", "claim": "claims", "note": "reliability", "user": "mine", "contradiction": "claims"}
+STORE_POLL_SECONDS = 1.0
+
+
+def label_bindings() -> list[Binding]:
+    return [
+        Binding(str(n), f"apply_label({n - 1})", f"Label {n}", show=False, id=f"annotate.label-{n}",
+                tooltip=f"Tag the selection with label {n} of the label list")
+        for n in range(1, 10)
+    ]
+
+
+class ReaderScreen(Screen):
+    """The article, the side panel, a detail line; every annotation key lives here."""
+
+    BINDINGS = [
+        Binding("t", "tag", "Tag", id="annotate.tag", tooltip="Tag the selection (label picker)"),
+        *label_bindings(),
+        Binding("n", "note", "Note", id="annotate.note", tooltip="Add or edit a note"),
+        Binding("a", "accept", "Accept", id="suggest.accept", tooltip="Accept the suggestion under the cursor"),
+        Binding("r", "reject", "Reject", id="suggest.reject", tooltip="Reject the suggestion under the cursor"),
+        Binding("right_curly_bracket", "next_suggestion", "Next suggestion", show=False, key_display="}",
+                id="suggest.next", tooltip="Jump to the next suggestion not yet accepted or rejected"),
+        Binding("left_curly_bracket", "previous_suggestion", "Previous suggestion", show=False, key_display="{",
+                id="suggest.previous", tooltip="Jump to the previous suggestion not yet accepted or rejected"),
+        Binding("x,delete", "remove", "Remove", id="annotate.remove", tooltip="Remove your annotation under the cursor"),
+        Binding("ctrl+z", "undo", "Undo", id="annotate.undo", tooltip="Undo the last change"),
+        Binding("ctrl+y", "redo", "Redo", id="annotate.redo", tooltip="Redo the last undone change"),
+        Binding("right_square_bracket", "next_annotation", "Next annotation", show=False, key_display="]",
+                id="annotate.next", tooltip="Jump to the next annotation"),
+        Binding("left_square_bracket", "previous_annotation", "Previous annotation", show=False, key_display="[",
+                id="annotate.previous", tooltip="Jump to the previous annotation"),
+        Binding("w", "select_word", "Select word", show=False, id="select.word", tooltip="Select the word under the cursor"),
+        Binding("s", "select_sentence", "Select sentence", show=False, id="select.sentence",
+                tooltip="Select the sentence under the cursor"),
+        Binding("o", "select_object", "Select item", show=False, id="select.item",
+                tooltip="Select the annotation, entity or claim under the cursor"),
+        Binding("comma", "move_boundary('start', -1)", "Start ←", show=False, key_display=",",
+                id="boundary.start-left", tooltip="Move the start of the annotation under the cursor left"),
+        Binding("full_stop", "move_boundary('start', 1)", "Start →", show=False, key_display=".",
+                id="boundary.start-right", tooltip="Move the start of the annotation under the cursor right"),
+        Binding("less_than_sign", "move_boundary('end', -1)", "End ←", show=False, key_display="<",
+                id="boundary.end-left", tooltip="Move the end of the annotation under the cursor left"),
+        Binding("greater_than_sign", "move_boundary('end', 1)", "End →", show=False, key_display=">",
+                id="boundary.end-right", tooltip="Move the end of the annotation under the cursor right"),
+        Binding("slash", "search", "Search", key_display="/", id="search.open", tooltip="Search the article"),
+        Binding("f3", "search_next", "Next match", show=False, id="search.next", tooltip="Next match of the last search"),
+        Binding("shift+f3", "search_previous", "Previous match", show=False, id="search.previous",
+                tooltip="Previous match of the last search"),
+        Binding("tab", "toggle_focus", "Article ⇄ panel", show=False, id="app.focus-panel",
+                tooltip="Move focus between the article and the side panel"),
+        Binding("e", "export", "Export", id="file.export", tooltip="Export the annotations"),
+        Binding("question_mark", "help", "Help", key_display="?", id="app.help", tooltip="Show every key"),
+        Binding("q", "quit", "Quit", id="app.quit", tooltip="Quit (everything is already saved)"),
+    ]
+
+    # Letters and edit keys act in the article and the panel only; in an input they type.
+    TYPING_SAFE_ACTIONS = {"search_next", "search_previous", "export", "help"}
+
+    def __init__(self, document: Document, store: Store, labels: list[Label], run_analysis: bool = True) -> None:
+        super().__init__()
+        self.document = document
+        self.store = store
+        self.labels = labels
+        self.run_analysis = run_analysis
+        self.analysis: dict | None = None
+        self.annotations: list[Annotation] = []
+        self.rejected: set[str] = set()
+        self.suggestions: list[PanelItem] = []
+        self.last_search = ""
+
+    def on_mount(self) -> None:
+        self.call_after_refresh(self.after_first_paint)
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="main"):
+            with Vertical(id="article-pane"):
+                yield ArticleView(self.document.text, id="article")
+                yield Input(placeholder="search: type, enter selects the next match", id="search-bar")
+                yield Static(ArticleView.legend_text(), id="legend")
+            yield SidePanel(id="side-panel")
+        yield Static(Text(""), id="detail-line")
+        yield Footer()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        focused = self.focused
+        if isinstance(focused, (Input, TextArea)) and action not in self.TYPING_SAFE_ACTIONS:
+            return False
+        return True
+
+
+    def after_first_paint(self) -> None:
+        try:
+            report = self.store.register_document(self.document)
+        except StoreError as error:
+            self.notify(safe(str(error)), title="Store", severity="error", timeout=10)
+            report = None
+        if report is not None and (report.moved or report.orphaned):
+            self.notify(safe(report.message()), title="File changed since last time", timeout=8)
+        self.reload_annotations()
+        self.set_interval(STORE_POLL_SECONDS, self.poll_store)
+        if self.run_analysis:
+            self.side_panel.set_status(Text("Analysis: loading the language model…"), 0.0)
+            self.analyse()
+        else:
+            self.side_panel.set_status(Text("Analysis: off"))
+        self.article.focus()
+
+    @property
+    def article(self) -> ArticleView:
+        return self.query_one(ArticleView)
+
+    @property
+    def side_panel(self) -> SidePanel:
+        return self.query_one(SidePanel)
+
+    # ----- analysis worker ----------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="analysis", exit_on_error=False, description="analysis")
+    def analyse(self) -> None:
+        from annotations.analysis import AnalysisCancelled, analyze, cached_analysis
+
+        worker = get_current_worker()
+        hit = cached_analysis(self.document)
+        if hit is not None:
+            self.post_message(AnalysisReady(hit, from_cache=True))
+            return
+        try:
+            result = analyze(
+                self.document,
+                progress=lambda fraction: self.post_message(AnalysisProgress(fraction)),
+                cancel=worker.cancelled_event,
+            )
+        except AnalysisCancelled:
+            return
+        except Exception as error:  # the reader must keep working without analysis
+            self.post_message(AnalysisFailed(f"{type(error).__name__}: {error}"))
+            return
+        self.post_message(AnalysisReady(result, from_cache=False))
+
+    def on_analysis_progress(self, message: AnalysisProgress) -> None:
+        self.side_panel.set_status(Text(f"Analysis: {message.fraction:.0%}"), message.fraction)
+
+    def on_analysis_failed(self, message: AnalysisFailed) -> None:
+        self.side_panel.set_status(Text("Analysis failed: ", "bold red") + safe(message.reason))
+
+    def on_analysis_ready(self, message: AnalysisReady) -> None:
+        self.analysis = message.analysis
+        a = message.analysis
+        status = Text.assemble(
+            ("Analysis: ", "bold"),
+            f"{len(a.get('entities', []))} entities · {len(a.get('claims', []))} claims · "
+            f"{len(a.get('notes', []))} notes · {len(a.get('contradictions', []))} contradictions",
+            (" (cached)" if message.from_cache else "", "dim"),
+        )
+        self.side_panel.set_status(status)
+        self.refresh_suggestions()
+
+    # ----- building the panel and the layers ----------------------------------------------
+
+    def refresh_suggestions(self) -> None:
+        analysis = self.analysis or {}
+        entities = panel_items.entity_items(analysis, self.rejected)
+        claims = panel_items.claim_items(analysis, self.rejected)
+        notes = panel_items.note_items(analysis, self.rejected)
+        panel = self.side_panel
+        panel.item_list("entities").set_items(entities)
+        panel.item_list("claims").set_items(claims)
+        panel.item_list("reliability").set_items(notes)
+        article = self.article
+        article.set_layer("entity", [(i.start, i.end, "entity", i.key) for i in entities])
+        article.set_layer("claim", [(i.start, i.end, "claim", i.key) for i in claims if i.kind == "claim"])
+        article.set_layer("note", [(i.start, i.end, "note", i.key) for i in notes if i.placed])
+        accepted = {ann.origin.removeprefix("suggestion:") for ann in self.annotations if ann.origin}
+        self.suggestions = sorted(
+            (i for i in entities + claims + notes if i.kind in SUGGESTION_KINDS and i.key not in accepted),
+            key=lambda i: (i.start, i.end),
+        )
+
+    def reload_annotations(self) -> None:
+        try:
+            self.annotations = self.store.annotations(self.document.sha256)
+            self.rejected = set(self.store.rejected_suggestions(self.document.sha256))
+        except StoreError as error:
+            self.notify(safe(str(error)), title="Store", severity="error")
+            return
+        self.refresh_annotation_list()
+        self.refresh_suggestions()
+
+    def refresh_annotation_list(self) -> None:
+        query = self.query_one("#mine-filter", Input).value
+        self.side_panel.item_list("mine").set_items(panel_items.annotation_items(self.annotations, query))
+        placed = [a for a in self.annotations if not a.orphan and a.start is not None]
+        self.article.set_layer("user", [(a.start, a.end, "user", f"ann:{a.id}") for a in placed])
+
+    @on(Input.Changed, "#mine-filter")
+    def filter_annotations(self) -> None:
+        self.refresh_annotation_list()
+
+    def poll_store(self) -> None:
+        try:
+            changed = self.store.refresh_if_changed()
+        except StoreError as error:
+            self.notify(safe(str(error)), title="Store", severity="error")
+            return
+        if changed:
+            self.reload_annotations()
+
+    # ----- cursor <-> panel ---------------------------------------------------------------
+
+    def on_article_view_cursor_moved(self, message: ArticleView.CursorMoved) -> None:
+        spans = self.article.spans_at(self.article.cursor)
+        spans = [s for s in spans if s[2] in TAB_OF_KIND]
+        detail = Text("")
+        if spans:
+            start, end, kind, key = spans[0][:4]
+            self.side_panel.highlight_key(key, prefer_tab=TAB_OF_KIND[kind])
+            item = self.item_by_key(key)
+            if item is not None:
+                detail = item.detail.copy()
+            if len(spans) > 1:
+                detail.append(f"  (+{len(spans) - 1} more here)", "dim")
+        self.query_one("#detail-line", Static).update(detail)
+
+    def item_by_key(self, key: str) -> PanelItem | None:
+        for item_list in self.side_panel.query(ItemList):
+            index = item_list.index_of(key)
+            if index is not None:
+                return item_list.items[index]
+        return None
+
+    def on_panel_item_chosen(self, message: PanelItemChosen) -> None:
+        article = self.article
+        article.set_layer("focus", [(message.start, message.end, "focus", message.key)])
+        article.scroll_to_span(message.start, message.end)
+        item = self.item_by_key(message.key)
+        if item is not None:
+            self.query_one("#detail-line", Static).update(item.detail)
+        if message.jump:
+            article.move_cursor(message.start)
+            article.focus()
+
+    # ----- finding what is under the cursor ----------------------------------------------------
+
+    def user_annotations_at(self, offset: int) -> list[Annotation]:
+        found = [a for a in self.annotations if not a.orphan and a.start is not None and a.start <= offset < max(a.end, a.start + 1)]
+        return sorted(found, key=lambda a: (a.end - a.start, a.start))
+
+    def suggestions_at(self, offset: int) -> list[PanelItem]:
+        found = [i for i in self.suggestions if i.start <= offset < max(i.end, i.start + 1)]
+        return sorted(found, key=lambda i: (i.end - i.start, i.start))
+
+    def choose(self, title: str, candidates: list, describe, then) -> None:
+        """Call ``then(candidate)`` with the only candidate, or the one picked in a popup."""
+        if not candidates:
+            self.notify("Nothing here to act on", severity="warning", timeout=2)
+            return
+        if len(candidates) == 1:
+            then(candidates[0])
+            return
+
+        def picked(index: int | None) -> None:
+            if index is not None:
+                then(candidates[index])
+
+        self.app.push_screen(SpanPicker(title, [describe(c) for c in candidates]), picked)
+
+    @staticmethod
+    def describe_annotation(ann: Annotation) -> Text:
+        return Text.assemble((f"{ann.label or 'NOTE':<10}", "bold blue"), f"[{ann.start}–{ann.end}] ",
+                             panel_items.snippet(ann.text, 50))
+
+    @staticmethod
+    def describe_item(item: PanelItem) -> Text:
+        return Text.assemble((f"{item.kind:<8}", "bold"), f"[{item.start}–{item.end}] ") + item.prompt
+
+    # ----- store operations (each one write, each undoable) ----------------------------------
+
+    def apply(self, change, done: str | None = None) -> bool:
+        try:
+            change()
+        except StoreError as error:
+            self.notify(safe(str(error)), title="Not saved", severity="error", timeout=10)
+            return False
+        self.reload_annotations()
+        if done:
+            self.notify(safe(done), timeout=2)
+        return True
+
+    def target_range(self) -> tuple[int, int] | None:
+        """The selection, else the innermost annotation or suggestion under the cursor, else the word."""
+        article = self.article
+        if article.selection:
+            return article.selection
+        cursor = article.cursor
+        anns = self.user_annotations_at(cursor)
+        if anns:
+            return anns[0].start, anns[0].end
+        items = self.suggestions_at(cursor)
+        if items:
+            return items[0].start, items[0].end
+        word = article.word_at(cursor)
+        if word and word[1] > word[0]:
+            return word
+        return None
+
+    def tag_range(self, label: str) -> None:
+        article = self.article
+        if not article.selection:
+            anns = self.user_annotations_at(article.cursor)
+            if anns:
+                self.choose("Relabel which annotation?", anns, self.describe_annotation,
+                            lambda ann: self.apply(lambda: self.store.update(ann.id, label=label),
+                                                   f"Relabelled as {label}"))
+                return
+        span = self.target_range()
+        if span is None:
+            self.notify("Select some text first (shift+arrows, w, s, o)", severity="warning", timeout=3)
+            return
+        ann = new_annotation(self.document, span[0], span[1], label=label)
+        if self.apply(lambda: self.store.add(ann), f"Tagged {label}"):
+            article.clear_selection()
+
+    def action_tag(self) -> None:
+        span = self.target_range()
+        if span is None:
+            self.notify("Select some text first (shift+arrows, w, s, o)", severity="warning", timeout=3)
+            return
+        target = safe(panel_items.snippet(self.document.text[span[0]:span[1]], 60))
+
+        def picked(label: str | None) -> None:
+            if label:
+                self.tag_range(label)
+
+        self.app.push_screen(TagPicker(self.labels, target), picked)
+
+    def action_apply_label(self, index: int) -> None:
+        if index >= len(self.labels):
+            self.notify(f"There is no label {index + 1}", severity="warning", timeout=2)
+            return
+        self.tag_range(self.labels[index].name)
+
+    def action_note(self) -> None:
+        article = self.article
+        anns = [] if article.selection else self.user_annotations_at(article.cursor)
+
+        def edit(ann: Annotation | None, span: tuple[int, int]) -> None:
+            target = safe(panel_items.snippet(self.document.text[span[0]:span[1]], 60))
+
+            def saved(text: str | None) -> None:
+                if text is None:
+                    return
+                if ann is not None:
+                    self.apply(lambda: self.store.update(ann.id, note=text), "Note saved")
+                else:
+                    new = new_annotation(self.document, span[0], span[1], note=text)
+                    if self.apply(lambda: self.store.add(new), "Note saved"):
+                        article.clear_selection()
+
+            self.app.push_screen(NoteEditor(target, ann.note if ann else ""), saved)
+
+        if anns:
+            self.choose("Note on which annotation?", anns, self.describe_annotation, lambda a: edit(a, (a.start, a.end)))
+            return
+        span = self.target_range()
+        if span is None:
+            self.notify("Select some text first (shift+arrows, w, s, o)", severity="warning", timeout=3)
+            return
+        edit(None, span)
+
+    def suggestion_annotation(self, item: PanelItem) -> Annotation:
+        analysis = self.analysis or {}
+        label, note = item.label, ""
+        if item.kind == "claim":
+            label = "CLAIM"
+            claim = next((c for c in analysis.get("claims", []) if panel_items.claim_key(c) == item.key), None)
+            if claim:
+                who = claim["speaker"]["text"] if claim.get("speaker") else "the article"
+                note = f"speaker: {who}"
+                if claim.get("channel"):
+                    note += f"; channel: {claim['channel']['text']}"
+        elif item.kind == "note":
+            label = "CHECK"
+            found = next((n for n in analysis.get("notes", []) if panel_items.note_key(n) == item.key), None)
+            if found:
+                note = f"{found.get('kind', 'note')}: {found.get('note', '')}"
+        return new_annotation(self.document, item.start, item.end, label=label, note=note,
+                              origin=f"suggestion:{item.key}")
+
+    def action_accept(self) -> None:
+        items = self.suggestions_at(self.article.cursor)
+        self.choose("Accept which suggestion?", items, self.describe_item,
+                    lambda item: self.apply(lambda: self.store.add(self.suggestion_annotation(item)),
+                                            f"Accepted {item.kind} as {item.label or 'annotation'}"))
+
+    def action_reject(self) -> None:
+        items = self.suggestions_at(self.article.cursor)
+        self.choose("Reject which suggestion?", items, self.describe_item,
+                    lambda item: self.apply(lambda: self.store.reject_suggestion(self.document.sha256, item.key),
+                                            f"Rejected {item.kind}"))
+
+    def suggestion_groups(self) -> list[tuple[str, str | None]]:
+        """(kind, label) of pending suggestions, for 'accept all' in the palette."""
+        groups = {(i.kind, i.label if i.kind == "entity" else None) for i in self.suggestions}
+        return sorted(groups, key=lambda g: (g[0], g[1] or ""))
+
+    def accept_all(self, kind: str, label: str | None) -> None:
+        items = [i for i in self.suggestions if i.kind == kind and (label is None or i.label == label)]
+        if not items:
+            self.notify("No such suggestions left", severity="warning", timeout=2)
+            return
+        anns = [self.suggestion_annotation(item) for item in items]
+        self.apply(lambda: self.store.add_many(anns), f"Accepted {len(anns)} suggestion(s)")
+
+    def action_remove(self) -> None:
+        anns = self.user_annotations_at(self.article.cursor)
+        self.choose("Remove which annotation?", anns, self.describe_annotation,
+                    lambda ann: self.apply(lambda: self.store.remove(ann.id), f"Removed {ann.label or 'annotation'}"))
+
+    def action_undo(self) -> None:
+        self.history_step(self.store.undo, "Nothing to undo")
+
+    def action_redo(self) -> None:
+        self.history_step(self.store.redo, "Nothing to redo")
+
+    def history_step(self, step, nothing: str) -> None:
+        try:
+            description = step(self.document.sha256)
+        except StoreError as error:
+            self.notify(safe(str(error)), title="Not saved", severity="error", timeout=10)
+            return
+        if description is None:
+            self.notify(nothing, timeout=2)
+            return
+        self.reload_annotations()
+        self.notify(safe(description), timeout=2)
+
+    def action_move_boundary(self, which: str, step: int) -> None:
+        anns = self.user_annotations_at(self.article.cursor)
+
+        def move(ann: Annotation) -> None:
+            start, end = ann.start, ann.end
+            if which == "start":
+                start = min(max(0, start + step), end - 1)
+            else:
+                end = max(min(len(self.document.text), end + step), start + 1)
+            if (start, end) != (ann.start, ann.end):
+                self.apply(lambda: self.store.update(ann.id, start=start, end=end, text_source=self.document.text))
+                self.article.set_layer("focus", [(start, end, "focus", f"ann:{ann.id}")])
+
+        self.choose("Move the boundary of which annotation?", anns, self.describe_annotation, move)
+
+    # ----- navigation ---------------------------------------------------------------------
+
+    def jump_to(self, start: int, end: int, key: str) -> None:
+        article = self.article
+        article.move_cursor(start)
+        article.scroll_to_span(start, end)
+        article.set_layer("focus", [(start, end, "focus", key)])
+
+    def jump_in(self, spans: list[tuple[int, int, str]], forward: bool, nothing: str) -> None:
+        cursor = self.article.cursor
+        spans = sorted(spans)
+        if forward:
+            following = [s for s in spans if s[0] > cursor]
+        else:
+            following = [s for s in reversed(spans) if s[0] < cursor]
+        if not following:
+            self.notify(nothing, timeout=2)
+            return
+        self.jump_to(*following[0])
+
+    def action_next_annotation(self) -> None:
+        self.jump_in(self.annotation_spans(), True, "No annotation after the cursor")
+
+    def action_previous_annotation(self) -> None:
+        self.jump_in(self.annotation_spans(), False, "No annotation before the cursor")
+
+    def annotation_spans(self) -> list[tuple[int, int, str]]:
+        return [(a.start, a.end, f"ann:{a.id}") for a in self.annotations if not a.orphan and a.start is not None]
+
+    def action_next_suggestion(self) -> None:
+        self.jump_in([(i.start, i.end, i.key) for i in self.suggestions], True, "No pending suggestion after the cursor")
+
+    def action_previous_suggestion(self) -> None:
+        self.jump_in([(i.start, i.end, i.key) for i in self.suggestions], False, "No pending suggestion before the cursor")
+
+    def action_select_word(self) -> None:
+        span = self.article.word_at(self.article.cursor)
+        if span:
+            self.article.select_range(*span)
+
+    def action_select_sentence(self) -> None:
+        span = self.article.sentence_at(self.article.cursor)
+        if span:
+            self.article.select_range(*span)
+
+    def action_select_object(self) -> None:
+        spans = [s for s in self.article.spans_at(self.article.cursor) if s[2] in TAB_OF_KIND]
+        if spans:
+            self.article.select_range(spans[0][0], spans[0][1])
+        else:
+            self.notify("No annotation, entity or claim under the cursor", timeout=2)
+
+    # ----- search -------------------------------------------------------------------------
+
+    def action_search(self) -> None:
+        bar = self.query_one("#search-bar", Input)
+        bar.add_class("open")
+        bar.value = self.last_search
+        bar.focus()
+
+    @on(Input.Submitted, "#search-bar")
+    def search_submitted(self, event: Input.Submitted) -> None:
+        self.last_search = event.value
+        bar = self.query_one("#search-bar", Input)
+        bar.remove_class("open")
+        self.article.focus()
+        self.search_step(forward=True)
+
+    def action_search_next(self) -> None:
+        self.search_step(forward=True)
+
+    def action_search_previous(self) -> None:
+        self.search_step(forward=False)
+
+    def search_step(self, forward: bool) -> None:
+        needle = self.last_search
+        if not needle:
+            self.notify("Nothing to search for: press / first", timeout=2)
+            return
+        text, article = self.document.text, self.article
+        haystack, needle_cf = text.casefold(), needle.casefold()
+        if len(haystack) != len(text):  # casefold changed lengths (ß, ligatures): search exactly
+            haystack, needle_cf = text, needle
+        selection = article.selection
+        if forward:
+            begin = selection[0] + 1 if selection else article.cursor
+            found = haystack.find(needle_cf, begin)
+            if found < 0:
+                found = haystack.find(needle_cf)
+        else:
+            begin = selection[0] if selection else article.cursor
+            found = haystack.rfind(needle_cf, 0, max(begin, 0))
+            if found < 0:
+                found = haystack.rfind(needle_cf)
+        if found < 0:
+            self.notify(safe(f"Not found: {needle}"), severity="warning", timeout=2)
+            return
+        article.select_range(found, found + len(needle_cf))
+        article.scroll_to_span(found, found + len(needle_cf))
+
+    def on_key(self, event) -> None:
+        if event.key == "escape":
+            bar = self.query_one("#search-bar", Input)
+            if bar.has_focus:
+                bar.remove_class("open")
+                self.article.focus()
+                event.stop()
+
+    # ----- dialogs ------------------------------------------------------------------------
+
+    def action_export(self) -> None:
+        def chosen(request: ExportRequest | None) -> None:
+            if request is not None:
+                self.write_export(request)
+
+        self.app.push_screen(ExportDialog(self.document.path), chosen)
+
+    def write_export(self, request: ExportRequest) -> None:
+        from annotations.export import ExportError, export_document, write_atomically
+
+        try:
+            analysis = self.analysis if request.include_suggestions else None
+            text = export_document(self.store, self.document, request.fmt, analysis=analysis)
+            write_atomically(request.path, text)
+        except (ExportError, StoreError, OSError) as error:
+            reason = getattr(error, "strerror", None) or str(error)
+            self.notify(safe(f"{request.path}: {reason}"), title="Export failed", severity="error", timeout=10)
+            return
+        self.notify(safe(f"Wrote {Path(request.path).resolve()}"), title=f"Exported {request.fmt}", timeout=6)
+
+    def help_sections(self) -> list[tuple[str, list[tuple[str, str]]]]:
+        def rows(bindings) -> list[tuple[str, str]]:
+            out = []
+            for binding in bindings:
+                if isinstance(binding, tuple):
+                    binding = Binding(*binding)
+                keys = binding.key_display or ", ".join(k.strip() for k in binding.key.split(","))
+                out.append((keys, binding.tooltip or binding.description))
+            return out
+
+        reader = [b for b in ReaderScreen.BINDINGS if not b.action.startswith("apply_label")]
+        labels = [(str(n + 1), f"Tag with {label.name}") for n, label in enumerate(self.labels[:9])]
+        return [
+            ("Annotate", rows(reader)),
+            ("Labels", labels),
+            ("Article (cursor and selection)", rows(ArticleView.BINDINGS)),
+            ("Everywhere", [("tab / shift+tab", "Move focus between the article and the side panel"),
+                            ("ctrl+p", "Command palette: every action"), ("enter (panel)", "Jump to the item")]),
+        ]
+
+    def action_help(self) -> None:
+        self.app.push_screen(HelpScreen(self.help_sections(), ArticleView.legend_text()))
+
+    def action_toggle_focus(self) -> None:
+        if isinstance(self.focused, ArticleView):
+            self.side_panel.item_list(self.side_panel.active_tab).focus()
+        else:
+            self.article.focus()
+
+    def action_quit(self) -> None:
+        self.app.exit(0)
+
+
+
+
+class AnnotateApp(App[int]):
+    """annotate FILE: read an article critically and annotate it with the keyboard alone."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "annotate"
+    COMMANDS = App.COMMANDS | {AnnotateCommands}
+
+    def __init__(
+        self,
+        document: Document,
+        store: Store,
+        labels: list[Label] | None = None,
+        run_analysis: bool = True,
+    ) -> None:
+        super().__init__()
+        self.document = document
+        self.store = store
+        self.reader = ReaderScreen(
+            document, store, labels if labels is not None else user_labels(), run_analysis
+        )
+
+    def on_mount(self) -> None:
+        self.title = f"annotate — {safe_line(self.document.name, 80)}"
+        keymap = load_keymap()
+        if keymap:
+            self.set_keymap(keymap)
+        self.push_screen(self.reader)

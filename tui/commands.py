@@ -1,0 +1,48 @@
+"""The command palette: every action of the reader, named "group: verb", plus bulk accepts."""
+
+from __future__ import annotations
+
+from functools import partial
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+GROUPS = {
+    "annotate": "Annotate", "suggest": "Suggestions", "select": "Select", "boundary": "Boundary",
+    "search": "Search", "file": "File", "app": "App", "article": "Article",
+}
+
+
+class AnnotateCommands(Provider):
+    """Lists the reader's bindings (with their keys) and 'accept all suggestions of LABEL'."""
+
+    def commands(self) -> list[tuple[str, str, object]]:
+        from tui.app import ReaderScreen  # the palette is only offered by the app, after import
+
+        screen = self.screen
+        if not isinstance(screen, ReaderScreen):
+            screen = next((s for s in self.app.screen_stack if isinstance(s, ReaderScreen)), None)
+        if screen is None:
+            return []
+        out = []
+        for binding in screen.BINDINGS:
+            group = GROUPS.get((binding.id or "").split(".")[0], "Annotate")
+            key = binding.key_display or binding.key
+            out.append((f"{group}: {binding.description}", f"{binding.tooltip} ({key})",
+                        partial(screen.run_action, binding.action)))
+        for kind, label in screen.suggestion_groups():
+            name = f"{label} {kind}" if label else kind
+            out.append((f"Suggestions: accept all {name} suggestions",
+                        f"Accept every pending {name} suggestion as your own annotation",
+                        partial(screen.accept_all, kind, label)))
+        return out
+
+    async def discover(self) -> Hits:
+        for name, help_text, callback in self.commands():
+            yield DiscoveryHit(name, callback, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for name, help_text, callback in self.commands():
+            score = matcher.match(name)
+            if score > 0:
+                yield Hit(score, matcher.highlight(name), callback, help=help_text)

@@ -1,0 +1,1 @@
+"""Modal screens: help, label picker, note editor, overlap picker, export dialog."""

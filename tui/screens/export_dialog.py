@@ -1,0 +1,87 @@
+"""The export dialog: format, path (beside the article by default), include suggestions."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Checkbox, Input, RadioButton, RadioSet, Static
+
+FORMATS = (
+    ("json", "annotate JSON (lossless)", ".annotations.json"),
+    ("w3c", "W3C Web Annotation (JSON-LD)", ".w3c.jsonld"),
+    ("jsonl", "spaCy / Prodigy JSONL", ".spans.jsonl"),
+)
+
+
+@dataclass
+class ExportRequest:
+    fmt: str
+    path: str
+    include_suggestions: bool
+
+
+def default_export_path(article_path: str, fmt: str) -> str:
+    suffix = next(suffix for name, _, suffix in FORMATS if name == fmt)
+    base, _ = os.path.splitext(article_path)
+    return base + suffix
+
+
+class ExportDialog(ModalScreen[ExportRequest | None]):
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel", id="export.cancel", tooltip="Close without exporting"),
+        Binding("ctrl+s", "export", "Export", id="export.write", tooltip="Write the export", priority=True),
+    ]
+
+    def __init__(self, article_path: str) -> None:
+        super().__init__()
+        self.article_path = article_path
+        self.fmt = "json"
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog", classes="dialog"):
+            yield Static(Text("Export annotations", "bold"))
+            with RadioSet(id="export-format"):
+                for index, (name, description, _) in enumerate(FORMATS):
+                    yield RadioButton(Text(f"{name}: {description}"), value=index == 0, id=f"format-{name}")
+            yield Input(default_export_path(self.article_path, "json"), id="export-path")
+            yield Checkbox(Text("include the machine's suggestions"), id="export-suggestions")
+            with Horizontal(classes="buttons"):
+                yield Button("Export", variant="primary", id="export-go")
+                yield Button("Cancel", id="export-cancel")
+
+    def on_mount(self) -> None:
+        self.query_one(Input).focus()
+
+    def on_radio_set_changed(self, event: RadioSet.Changed) -> None:
+        path_input = self.query_one("#export-path", Input)
+        new_fmt = FORMATS[event.index][0]
+        if path_input.value == default_export_path(self.article_path, self.fmt):
+            path_input.value = default_export_path(self.article_path, new_fmt)
+        self.fmt = new_fmt
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_export()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "export-go":
+            self.action_export()
+        else:
+            self.action_cancel()
+
+    def action_export(self) -> None:
+        path = self.query_one("#export-path", Input).value.strip()
+        if not path:
+            self.app.bell()
+            return
+        include = self.query_one(Checkbox).value
+        self.dismiss(ExportRequest(self.fmt, os.path.expanduser(path), include))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,41 @@
+"""The note editor: a multi-line note; ctrl+s saves, escape cancels."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Static, TextArea
+
+
+class NoteEditor(ModalScreen[str | None]):
+    """Edit a note; dismisses with the new text, or None when cancelled."""
+
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save", id="note.save", tooltip="Save the note", priority=True),
+        Binding("escape", "cancel", "Cancel", id="note.cancel", tooltip="Close without saving"),
+    ]
+
+    def __init__(self, target: Text, note: str = "") -> None:
+        super().__init__()
+        self.target = target
+        self.note = note
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog", classes="dialog"):
+            yield Static(Text("Note on ", "bold") + self.target, id="note-target")
+            yield TextArea(self.note, id="note-text", soft_wrap=True)
+            yield Static(Text("ctrl+s save · escape cancel", "dim"))
+
+    def on_mount(self) -> None:
+        area = self.query_one(TextArea)
+        area.focus()
+        area.move_cursor(area.document.end)
+
+    def action_save(self) -> None:
+        self.dismiss(self.query_one(TextArea).text)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

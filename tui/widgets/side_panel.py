@@ -1,0 +1,156 @@
+"""The side panel: tabs of entities, claims, reliability notes and the user's annotations."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.widgets import Input, OptionList, ProgressBar, Static, TabbedContent, TabPane
+from textual.widgets.option_list import Option
+
+from tui.messages import PanelItemChosen
+
+TABS = (
+    ("entities", "Entities"),
+    ("claims", "Claims"),
+    ("reliability", "Reliability"),
+    ("mine", "My annotations"),
+)
+
+
+@dataclass
+class PanelItem:
+    """One row of a panel list: what it points at and how it reads."""
+
+    key: str
+    kind: str  # entity | claim | note | contradiction | user | orphan | header
+    start: int | None
+    end: int | None
+    prompt: Text
+    detail: Text = field(default_factory=Text)
+    label: str | None = None
+
+    @property
+    def placed(self) -> bool:
+        return self.start is not None and self.end is not None
+
+
+class ItemList(OptionList):
+    """An OptionList of PanelItems; highlighting previews, enter jumps."""
+
+    BINDINGS = [
+        Binding("enter", "select", "Jump", id="panel.jump", tooltip="Jump to this item in the article"),
+    ]
+
+    def __init__(self, tab: str, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.tab = tab
+        self.items: list[PanelItem] = []
+        self.quiet = False  # set while the app syncs the highlight from the cursor
+
+    def set_items(self, items: list[PanelItem]) -> None:
+        keep = self.highlighted_item.key if self.highlighted_item else None
+        self.items = items
+        self.quiet = True
+        try:
+            self.set_options(
+                Option(item.prompt, id=None, disabled=item.kind == "header") for item in items
+            )
+            if keep is not None:
+                self.highlight_key(keep)
+        finally:
+            self.quiet = False
+
+    @property
+    def highlighted_item(self) -> PanelItem | None:
+        if self.highlighted is None or not (0 <= self.highlighted < len(self.items)):
+            return None
+        return self.items[self.highlighted]
+
+    def index_of(self, key: str) -> int | None:
+        for index, item in enumerate(self.items):
+            if item.key == key:
+                return index
+        return None
+
+    def highlight_key(self, key: str) -> bool:
+        index = self.index_of(key)
+        if index is None:
+            return False
+        self.quiet = True
+        try:
+            self.highlighted = index
+        finally:
+            self.quiet = False
+        return True
+
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        event.stop()
+        item = self.highlighted_item
+        if self.quiet or item is None or not item.placed or not self.has_focus:
+            return
+        self.post_message(PanelItemChosen(item.start, item.end, item.key, jump=False))
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        item = self.highlighted_item
+        if item is None or not item.placed:
+            return
+        self.post_message(PanelItemChosen(item.start, item.end, item.key, jump=True))
+
+
+class SidePanel(Vertical):
+    """Tabs Entities / Claims / Reliability / My annotations, with the analysis status on top."""
+
+    DEFAULT_CSS = """
+    SidePanel { width: 42%; min-width: 30; border-left: vkey $panel; }
+    SidePanel #analysis-status { height: auto; padding: 0 1; color: $text-muted; }
+    SidePanel ProgressBar { padding: 0 1; }
+    SidePanel ProgressBar.done { display: none; }
+    SidePanel TabbedContent { height: 1fr; }
+    SidePanel TabPane { padding: 0; }
+    SidePanel ItemList { height: 1fr; border: none; }
+    SidePanel #mine-filter { height: 3; }
+    """
+
+    def compose(self) -> ComposeResult:
+        yield Static(Text("Analysis: starting…"), id="analysis-status")
+        yield ProgressBar(total=100, show_eta=False, id="analysis-progress")
+        with TabbedContent(id="panel-tabs"):
+            for tab, title in TABS:
+                with TabPane(title, id=f"tab-{tab}"):
+                    if tab == "mine":
+                        yield Input(placeholder="filter by label or text", id="mine-filter")
+                    yield ItemList(tab, id=f"list-{tab}")
+
+    def item_list(self, tab: str) -> ItemList:
+        return self.query_one(f"#list-{tab}", ItemList)
+
+    @property
+    def active_tab(self) -> str:
+        active = self.query_one(TabbedContent).active or "tab-entities"
+        return active.removeprefix("tab-")
+
+    def show_tab(self, tab: str) -> None:
+        self.query_one(TabbedContent).active = f"tab-{tab}"
+
+    def set_status(self, text: Text, fraction: float | None = None) -> None:
+        self.query_one("#analysis-status", Static).update(text)
+        bar = self.query_one(ProgressBar)
+        if fraction is None:
+            bar.add_class("done")
+        else:
+            bar.remove_class("done")
+            bar.update(progress=round(fraction * 100))
+
+    def highlight_key(self, key: str, prefer_tab: str | None = None) -> bool:
+        """Highlight the item with ``key``, in the active tab if it is there, else in ``prefer_tab``."""
+        if self.item_list(self.active_tab).highlight_key(key):
+            return True
+        if prefer_tab and self.item_list(prefer_tab).index_of(key) is not None:
+            self.show_tab(prefer_tab)
+            return self.item_list(prefer_tab).highlight_key(key)
+        return False
