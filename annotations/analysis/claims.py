@@ -1,0 +1,419 @@
+"""Claims: which sentences carry a claim, who asserts each (own reporting verb, the quote it
+belongs to, "according to"), through which channel, with which cues, and a score.
+
+Input is plain data: the document text, per-sentence features in document order, the
+voted entities and the quote regions of the whole text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from annotations.analysis.quotes import QuoteRegion
+from annotations.analysis.resources import SourceTable, gazetteer_index, lexicon, word_set
+from annotations.analysis.speakers import NameBook, SpeakerResolver, speaker_span
+
+PLACEHOLDER = re.compile(r"^\s*\[[^\]]*\]\s*$")
+FIRST_PERSON_GROUP = re.compile(r"\b(?:we|our|ours|us|ourselves)\b", re.IGNORECASE)
+POSSESSIVES = re.compile(r"\b(?:his|her|its|their)\b", re.IGNORECASE)
+CHANNEL_PERSIST = 8  # sentences a speaker's channel carries over to the same speaker's claims
+QUOTE_SHARE = 0.4  # share of a sentence inside a quote that makes it the quote's speaker's
+
+
+@dataclass
+class Sentence:
+    index: int
+    paragraph: int
+    features: dict
+    own: dict | None = None  # referent from the sentence's own attribution
+    own_mention: dict | None = None  # the mention in this sentence that named the speaker
+    own_verb: tuple[int, int] | None = None
+    speaker: dict | None = None
+    speaker_mention: dict | None = None
+    channel: dict | None = None
+    channel_kind: str | None = None
+    quote: QuoteRegion | None = None
+    cues: list = field(default_factory=list)
+    claim: bool = False
+    report: dict | None = None
+
+
+def _paragraph_starts(text: str) -> list[int]:
+    starts = [0]
+    for i, ch in enumerate(text):
+        if ch == "\n":
+            starts.append(i + 1)
+    return starts
+
+
+def _paragraph_of(starts: list[int], offset: int) -> int:
+    lo, hi = 0, len(starts) - 1
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if starts[mid] <= offset:
+            lo = mid
+        else:
+            hi = mid - 1
+    return lo
+
+
+def is_boilerplate(text: str) -> bool:
+    low = text.lower()
+    if PLACEHOLDER.match(text):
+        return True
+    for phrase in lexicon()["boilerplate"]:
+        if phrase.startswith("(") and low.startswith(phrase):
+            return True
+        if not phrase.startswith("(") and phrase in low:
+            if phrase in ("advertisement", "newsletter", "copyright") and len(low.split()) > 6:
+                continue
+            return True
+    return False
+
+
+class ClaimBuilder:
+    def __init__(self, text: str, features: list[dict], entities: list[dict], quotes: list[QuoteRegion],
+                 sources: SourceTable) -> None:
+        self.text = text
+        self.sources = sources
+        self.quotes = [q for q in quotes if not q.single]
+        self.all_quotes = quotes
+        para_starts = _paragraph_starts(text)
+        self.sentences = [Sentence(i, _paragraph_of(para_starts, f["start"]), f) for i, f in enumerate(features)]
+        self.entities = entities
+        self.names = NameBook([e for e in entities if e["label"] == "PERSON"])
+        self.resolver = SpeakerResolver(self.names, sources, entities)
+
+    # -----------------------------------------------------------------
+    def build(self) -> list[Sentence]:
+        self._own_attributions()
+        self._quote_speakers()
+        self._channels()
+        for sentence in self.sentences:
+            sentence.claim = self._is_claim(sentence)
+        for sentence in self.sentences:
+            if sentence.claim:
+                sentence.cues = self._cues(sentence)
+        return [s for s in self.sentences if s.claim]
+
+    # -- pass 1: the sentence's own reporting verb -----------------------
+    def _own_attributions(self) -> None:
+        intro: dict | None = None
+        for sentence in self.sentences:
+            f = sentence.features
+            for subject in f["subjects"]:
+                subject.setdefault("position", subject["start"])
+            self.resolver.remember_sentence(sentence.index, f)
+            referent = None
+            for report in f["reports"]:
+                referent = self.resolver.referent_of(sentence.index, report["speaker"], position=report["speaker"]["start"])
+                if referent is not None:
+                    sentence.report = report
+                    sentence.own_mention = report["speaker"]
+                    sentence.own_verb = (report["verb_start"], report["verb_end"])
+                    break
+            if referent is None and f["according"] and "document" not in f["according"]:
+                referent = self.resolver.referent_of(sentence.index, f["according"])
+                if referent is not None:
+                    sentence.own_mention = f["according"]
+                    sentence.report = {"verb": "according", "content_negated": False}
+            if referent is None and f["colon_end"] and f["subjects"]:
+                # "A source provided a memo ..., which include:" introduces the quotes below
+                root_subjects = [s for s in f["subjects"] if s.get("root")] or f["subjects"]
+                intro = self.resolver.referent_of(sentence.index, root_subjects[0])
+                sentence.features["intro"] = intro
+            if referent is not None:
+                sentence.own = referent
+                self.resolver.remember_speaker(sentence.index, referent)
+
+    # -- pass 2: quotes ---------------------------------------------------
+    def _sentences_overlapping(self, region: QuoteRegion) -> list[Sentence]:
+        return [s for s in self.sentences if s.features["start"] < region.end and region.start < s.features["end"]]
+
+    def _quote_speakers(self) -> None:
+        speakers: list[tuple[dict | None, dict | None, Sentence | None]] = []
+        for region in self.quotes:
+            best = None
+            for sentence in self._sentences_overlapping(region):
+                if sentence.own is None or sentence.own_verb is None:
+                    continue
+                verb = sentence.own_verb[0]
+                if region.start <= verb < region.end:
+                    continue
+                distance = min(abs(verb - region.end), abs(verb - region.start))
+                if best is None or distance < best[0]:
+                    best = (distance, sentence)
+            speakers.append((best[1].own, best[1].own_mention, best[1]) if best else (None, None, None))
+        # quotes without their own attribution borrow one from their neighbours
+        for i, region in enumerate(self.quotes):
+            if speakers[i][0] is not None:
+                continue
+            para = self._paragraph_index(region.start)
+            found = None
+            if region.continued and i > 0:
+                found = speakers[i - 1]
+            if found is None or found[0] is None:
+                for j in range(i - 1, -1, -1):
+                    if self._paragraph_index(self.quotes[j].start) != para:
+                        break
+                    if speakers[j][0] is not None:
+                        found = speakers[j]
+                        break
+            if (found is None or found[0] is None) and i + 1 < len(self.quotes):
+                nxt = self.quotes[i + 1]
+                if self._paragraph_index(nxt.start) == para and speakers[i + 1][0] is not None:
+                    found = speakers[i + 1]
+            if (found is None or found[0] is None) and self._starts_paragraph(region):
+                found = self._previous_paragraph_speaker(region.start)
+            if found is not None and found[0] is not None:
+                speakers[i] = found
+        self.quote_speakers = speakers
+        for sentence in self.sentences:
+            f = sentence.features
+            length = max(1, f["end"] - f["start"])
+            best_region, best_share = None, 0.0
+            for i, region in enumerate(self.quotes):
+                overlap = min(region.end, f["end"]) - max(region.start, f["start"])
+                if overlap <= 0:
+                    continue
+                share = overlap / length
+                if share > best_share:
+                    best_region, best_share = i, share
+            if best_region is not None:
+                sentence.quote = self.quotes[best_region]
+            if sentence.own is not None:
+                sentence.speaker = sentence.own
+                sentence.speaker_mention = sentence.own_mention
+            elif best_region is not None and (best_share >= QUOTE_SHARE or f["start"] >= self.quotes[best_region].start):
+                referent, mention, _ = speakers[best_region]
+                if referent is not None and self.quotes[best_region].word_count(self.text) >= 3:
+                    sentence.speaker = referent
+                    sentence.speaker_mention = mention
+
+    def _paragraph_index(self, offset: int) -> int:
+        return self.text.count("\n", 0, offset)
+
+    def _starts_paragraph(self, region: QuoteRegion) -> bool:
+        line_start = self.text.rfind("\n", 0, region.start) + 1
+        return not self.text[line_start:region.start].strip()
+
+    def _previous_paragraph_speaker(self, offset: int):
+        para = self._paragraph_index(offset)
+        previous = [s for s in self.sentences if s.paragraph < para]
+        if not previous:
+            return None
+        last_para = previous[-1].paragraph
+        if para - last_para > 2:
+            return None
+        last = previous[-1]
+        if last.features.get("intro") is not None:
+            return (last.features["intro"], None, last)
+        # the speaker of the previous paragraph's last quote, or its last attributed sentence
+        for sentence in reversed([s for s in previous if s.paragraph == last_para]):
+            if sentence.speaker is not None:
+                return (sentence.speaker, sentence.speaker_mention, sentence)
+            if sentence.own is not None:
+                return (sentence.own, sentence.own_mention, sentence)
+        for i, region in enumerate(self.quotes):
+            if self._paragraph_index(region.start) == last_para and self.quote_speakers_partial(i):
+                return self.quote_speakers_partial(i)
+        return None
+
+    def quote_speakers_partial(self, i: int):
+        speakers = getattr(self, "quote_speakers", None)
+        if speakers is None:
+            return None
+        return speakers[i] if speakers[i][0] is not None else None
+
+    # -- pass 3: channels -------------------------------------------------
+    def _sentence_channel(self, sentence: Sentence) -> tuple[dict | None, str | None]:
+        f = sentence.features
+        speaker = sentence.speaker
+        text = self.text
+        start, end = f["start"], f["end"]
+
+        def outside_speaker(span: dict) -> bool:
+            mention = sentence.own_mention
+            if mention and mention["start"] <= span["start"] and span["end"] <= mention["end"]:
+                return False
+            return not any(q.start <= span["start"] < q.end for q in self.quotes)
+
+        table_mentions = []
+        for s, e, row in self.sources.find_all(text[start:end]):
+            span = {"start": start + s, "end": start + e, "text": text[start + s:start + e], "row": row}
+            if outside_speaker(span) and not (speaker and speaker.get("source") == row.name):
+                table_mentions.append(span)
+        nouns = [c for c in f["channels"] if outside_speaker(c)]
+        for noun in nouns:  # "a March 14 Facebook post": the post, on a platform
+            for mention in table_mentions:
+                if noun["start"] <= mention["start"] and mention["end"] <= noun["end"]:
+                    kind = "self_published" if mention["row"].kind == "self_published" else mention["row"].kind
+                    return {k: noun[k] for k in ("start", "end", "text")}, kind
+        if table_mentions:
+            mention = table_mentions[0]
+            row = mention["row"]
+            kind = "self_published" if row.kind == "self_published" else row.kind
+            return {k: mention[k] for k in ("start", "end", "text")}, kind
+        for noun in nouns:
+            if noun["kind"] == "outlet":
+                return {k: noun[k] for k in ("start", "end", "text")}, "outlet"
+        for outlet in f["outlets"]:
+            if outside_speaker(outlet) and outlet["text"] != (speaker or {}).get("text"):
+                if outlet["kind"] in ("platform",):
+                    return {k: outlet[k] for k in ("start", "end", "text")}, "self_published"
+        if nouns:
+            noun = nouns[0]
+            return {k: noun[k] for k in ("start", "end", "text")}, noun["kind"]
+        return None, None
+
+    def _channels(self) -> None:
+        last_channel: dict[str, tuple[int, dict, str]] = {}
+        for sentence in self.sentences:
+            speaker = sentence.speaker
+            if speaker is not None and speaker.get("kind") == "source":
+                sentence.channel = {"start": speaker["start"], "end": speaker["end"], "text": speaker["text"]}
+                row = self.sources.lookup(speaker["source"])
+                sentence.channel_kind = row.kind if row else "outlet"
+                continue
+            channel, kind = self._sentence_channel(sentence)
+            key = speaker["key"] if speaker else None
+            if channel is None and key is None:
+                # "Putin ... at a Kremlin press conference": remembered for his claims that follow
+                continue
+            if channel is not None:
+                targets = [key] if key else [self.resolver.referent_of(sentence.index, s, remember=False)["key"]
+                                             for s in sentence.features["subjects"]
+                                             if s.get("person") and self.resolver.referent_of(sentence.index, s, remember=False)]
+                for target in targets:
+                    last_channel[target] = (sentence.index, channel, kind)
+                if key:
+                    sentence.channel, sentence.channel_kind = channel, kind
+                continue
+            remembered = last_channel.get(key)
+            if remembered and sentence.index - remembered[0] <= CHANNEL_PERSIST:
+                sentence.channel, sentence.channel_kind = remembered[1], remembered[2]
+                last_channel[key] = (sentence.index, remembered[1], remembered[2])
+
+    # -- which sentences are claims ---------------------------------------
+    def _is_claim(self, sentence: Sentence) -> bool:
+        f = sentence.features
+        text = self.text[f["start"]:f["end"]]
+        if f["words"] < 3 or is_boilerplate(text):
+            return False
+        if f["question"] or f["exclamation"]:
+            return False
+        if f["imperative"] and sentence.own is None:
+            return False
+        return True
+
+    # -- cues ---------------------------------------------------------------
+    def _cues(self, sentence: Sentence) -> list[dict]:
+        f = sentence.features
+        start, end = f["start"], f["end"]
+        cues = [dict(c) for c in f["cues"] if start <= c["start"] and c["end"] <= end]
+        text = self.text
+        has_report = sentence.own is not None
+        for region in self.all_quotes:
+            if region.end <= start or region.start >= end:
+                continue
+            s, e = max(region.start, start), min(region.end, end)
+            words = region.word_count(text)
+            whole = region.start <= start and region.end >= end
+            if region.single:
+                if words <= 3:
+                    cues.append({"kind": "scare_quote", "start": s, "end": e, "text": text[s:e]})
+                continue
+            if words >= 4 or has_report or sentence.speaker is not None:
+                cues.append({"kind": "direct_quote", "start": s, "end": e, "text": text[s:e]})
+            if words <= 3 and not whole:
+                cues.append({"kind": "scare_quote", "start": s, "end": e, "text": text[s:e]})
+        speaker = sentence.speaker
+        mention = sentence.speaker_mention or (speaker_span(speaker) if speaker else None)
+        if speaker is not None and mention is not None:
+            anchor = {"start": mention["start"], "end": mention["end"], "text": text[mention["start"]:mention["end"]]}
+            if speaker.get("unnamed") or (speaker["kind"] == "group" and self._unnamed_text(speaker["text"])):
+                cues.append({"kind": "unnamed_source", **anchor})
+            if self._state_source(speaker, sentence):
+                cues.append({"kind": "state_source", **anchor})
+            if self._interested(sentence, speaker, mention):
+                cues.append({"kind": "interested_party", **anchor})
+        if sentence.channel is not None:
+            channel = sentence.channel
+            anchor = {"start": channel["start"], "end": channel["end"], "text": channel["text"]}
+            if sentence.channel_kind == "self_published":
+                cues.append({"kind": "self_published", **anchor})
+            if sentence.channel_kind in ("state_media",) and not any(c["kind"] == "state_source" for c in cues):
+                cues.append({"kind": "state_source", **anchor})
+        # one cue per (kind, span); spans in reading order
+        unique = {}
+        for cue in cues:
+            unique.setdefault((cue["kind"], cue["start"], cue["end"]), cue)
+        return sorted(unique.values(), key=lambda c: (c["start"], c["end"], c["kind"]))
+
+    def _unnamed_text(self, text: str) -> bool:
+        words = text.lower().replace("\u2019", "'").split()
+        if not words:
+            return False
+        heads = word_set("unnamed_heads")
+        return words[-1] in heads and not any(w[:1].isupper() for w in text.split()[1:] if w.lower() not in heads)
+
+    def _descriptor(self, speaker: dict) -> str:
+        """What the document calls the speaker: titles before the name and appositions."""
+        parts = [speaker.get("descriptor") or "", speaker.get("text") or ""]
+        key = speaker.get("key")
+        if speaker["kind"] == "person" and key:
+            last = key.split()[-1]
+            for ent in self.entities:
+                if ent["label"] == "PERSON" and ent["text"].split()[-1] == last:
+                    before = self.text[max(0, ent["start"] - 60):ent["start"]]
+                    before = before.split("\n")[-1]
+                    before = re.split(r"[.,;:\"\u201c\u201d]", before)[-1]
+                    parts.append(before)
+                    after = self.text[ent["end"]:ent["end"] + 80].split("\n")[0]
+                    if after.startswith(","):
+                        parts.append(after[1:].split(",")[0])
+        return " ".join(parts)
+
+    def _state_source(self, speaker: dict, sentence: Sentence) -> bool:
+        if speaker["kind"] == "source":
+            row = self.sources.lookup(speaker["key"])
+            return bool(row and row.kind == "state_media")
+        if speaker.get("gpe"):
+            return True
+        index = gazetteer_index()
+        if index.labels.get(speaker["text"]) == "GPE" or index.kinds.get(speaker.get("key", "")) in ("government",):
+            return True
+        descriptor = " " + self._descriptor(speaker).lower() + " "
+        for word in lexicon()["government_words"]:
+            if f" {word} " in descriptor or f" {word}'" in descriptor or f" {word}\u2019" in descriptor:
+                return True
+        return False
+
+    def _interested(self, sentence: Sentence, speaker: dict, mention: dict) -> bool:
+        f = sentence.features
+        text = self.text
+        start, end = f["start"], f["end"]
+        content = text[start:mention["start"]] + " " + text[mention["end"]:end] \
+            if start <= mention["start"] < end else text[start:end]
+        if sentence.quote is not None and FIRST_PERSON_GROUP.search(text[max(sentence.quote.start, start):min(sentence.quote.end, end)]):
+            return True
+        descriptor = self._descriptor(speaker).lower()
+        roles = word_set("interest_roles")
+        if any(word.strip(",.()") in roles for word in descriptor.split()):
+            return True
+        if sentence.own is not None and POSSESSIVES.search(content):
+            return True
+        # the speaker's own side named in what it says: "Ukrainian" ~ "Ukraine", "Democrats" ~ "Democratic"
+        titles = word_set("titles")
+        stems = {_stem(w) for w in re.findall(r"[A-Z][\w\u2019'-]+", self._descriptor(speaker))
+                 if len(w) >= 4 and w.lower() not in titles}
+        stems.discard("")
+        if stems and any(_stem(w) in stems for w in re.findall(r"[A-Z][\w\u2019'-]+", content) if len(w) >= 4):
+            return True
+        return False
+
+
+def _stem(word: str) -> str:
+    word = word.replace("\u2019s", "").replace("'s", "")
+    return word[:6].lower() if len(word) >= 4 else ""

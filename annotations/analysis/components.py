@@ -1,0 +1,197 @@
+"""annotate's spaCy components. Each one is small; the rules they apply come from data files.
+
+- ``news_sentences`` (before the parser): sentence starts from end punctuation, closing
+  quotes and paragraph breaks, so the parser does not glue a quote's last sentence to the
+  next paragraph and a ``?"`` before ``Putin asked`` does not end the sentence.
+- ``news_entities`` (after ner): what the small model gets wrong on news, fixed by general
+  rules: demonyms are NORP, shouted ALL-CAPS words are not names, "up to 12" is one
+  number, "University of Georgia" stays one organisation.
+- ``claim_features`` (last): the per-sentence facts the claim rules need, as plain data in
+  ``doc._.claim_features`` (never Span objects, so ``nlp.pipe(n_process>1)`` works).
+"""
+
+from __future__ import annotations
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
+
+from annotations.analysis.features import sentence_features
+from annotations.analysis.quotes import find_quotes
+from annotations.analysis.resources import gazetteer_index
+
+SENTENCE_END_CHARS = set(".!?\u2026")
+CLOSERS = {'"', "\u201d", "\u2019", "'", ")", "]"}
+OPENERS = {'"', "\u201c", "\u2018", "(", "["}
+# `...?" Putin asked.`: a reporting verb right after a closing quote keeps the sentence open
+REPORTING_FORMS = {
+    "said", "says", "asked", "asks", "wrote", "writes", "added", "adds", "told", "tells", "replied",
+    "shouted", "tweeted", "posted", "explained", "continued", "insisted", "noted", "declared",
+    "wondered", "exclaimed", "answered", "responded", "argued", "claimed", "warned", "stated",
+}
+
+
+def _is_sentence_end(token) -> bool:
+    text = token.text
+    return bool(text) and all(ch in SENTENCE_END_CHARS for ch in text)
+
+
+def _reporting_tail(doc: Doc, index: int) -> bool:
+    """Whether tokens from ``index`` look like `Name Name said` / `said Name` (a quote's tail)."""
+    for token in doc[index:index + 5]:
+        if token.is_punct or token.is_space:
+            return False
+        if token.lower_ in REPORTING_FORMS:
+            return True
+        if not (token.text[:1].isupper() or token.lower_ in ("the", "a", "an", "he", "she", "they", "it")):
+            return False
+    return False
+
+
+@Language.component("news_sentences")
+def news_sentences(doc: Doc) -> Doc:
+    pending = False  # a sentence end was seen; the next word may start a sentence
+    after_newline = False
+    after_closing_quote = False
+    for i, token in enumerate(doc):
+        if i == 0:
+            token.is_sent_start = True
+            continue
+        if token.is_space:
+            token.is_sent_start = False
+            if "\n" in token.text:
+                after_newline = True
+            continue
+        prev = doc[i - 1]
+        starts = False
+        if after_newline:
+            starts = True
+        elif pending:
+            first = token.text[0]
+            is_opener = token.text in OPENERS and (prev.whitespace_ or prev.is_space)
+            if token.text in CLOSERS and not is_opener:
+                starts = False  # still closing the previous sentence
+            elif first.isupper() or first.isdigit() or is_opener:
+                starts = not (after_closing_quote and _reporting_tail(doc, i))
+            else:
+                pending = False
+        token.is_sent_start = starts
+        if starts:
+            pending = False
+            after_newline = False
+            after_closing_quote = False
+        if _is_sentence_end(token):
+            pending = True
+            after_closing_quote = False
+        elif pending and token.text in CLOSERS:
+            after_closing_quote = token.text not in (")", "]")
+    return doc
+
+
+NUMERIC_LABELS = {"CARDINAL", "MONEY", "PERCENT", "QUANTITY", "DATE", "TIME", "ORDINAL"}
+RANGE_PREFIXES = [("up", "to"), ("more", "than"), ("less", "than"), ("fewer", "than"), ("at", "least"),
+                  ("at", "most"), ("as", "many", "as"), ("as", "much", "as"), ("nearly",), ("almost",),
+                  ("about",), ("around",), ("roughly",), ("approximately",), ("some",), ("over",)]
+ORG_HEADS = {"University", "College", "Bank", "Institute", "Association", "Department", "Ministry", "School",
+             "Museum", "Church", "Council", "Chamber", "Federation", "League", "Society", "Academy", "Court",
+             "Commission", "Office", "Board", "Center", "Centre", "Foundation", "Agency", "Service", "Authority",
+             "Committee", "Party", "Union", "Embassy", "Consulate", "Hospital", "Police", "Port", "Bureau",
+             "Corporation", "Company", "Club", "Contractors", "Builders", "Chamber", "Coalition", "Alliance"}
+
+
+def _all_caps(span: Span) -> bool:
+    letters = [ch for ch in span.text if ch.isalpha()]
+    return len(letters) >= 2 and all(ch.isupper() for ch in letters)
+
+
+def _in_caps_run(span: Span) -> bool:
+    """The span sits among other ALL-CAPS words (shouting), not alone like an acronym."""
+    doc = span.doc
+    neighbours = [t for t in doc[max(0, span.start - 3):span.start]] + [t for t in doc[span.end:span.end + 3]]
+    words = [t for t in neighbours if t.is_alpha and len(t) > 1]
+    return sum(1 for t in words if t.is_upper) >= 2
+
+
+def _relabel(span: Span, label: str) -> Span:
+    return Span(span.doc, span.start, span.end, label=label)
+
+
+@Language.component("news_entities")
+def news_entities(doc: Doc) -> Doc:
+    index = gazetteer_index()
+    fixed: list[Span] = []
+    for ent in doc.ents:
+        text = ent.text
+        label = ent.label_
+        if _all_caps(ent) and label not in NUMERIC_LABELS:
+            known = index.labels.get(text) or index.labels.get(text.title())
+            if known:
+                label = known
+            elif len(text) >= 6 or _in_caps_run(ent):
+                continue  # a shouted common word ("COMPLETELY"), not a name
+        gazetteer_label = index.labels.get(text)
+        if gazetteer_label == "NORP" or index.kinds.get(text) == "demonym":
+            label = "NORP"
+        elif gazetteer_label and label not in ("PERSON",) and label != gazetteer_label and label not in NUMERIC_LABELS:
+            label = gazetteer_label
+        if label in ("CARDINAL", "MONEY", "PERCENT", "QUANTITY"):
+            ent = _extend_range(doc, ent)
+        if label != ent.label_:
+            ent = _relabel(ent, label)
+        fixed.append(ent)
+    fixed = _merge_place_into_org(doc, fixed)
+    doc.ents = filter_spans(fixed)
+    return doc
+
+
+def _extend_range(doc: Doc, ent: Span) -> Span:
+    """"up to 12" and "more than 20" are one quantity; the model often keeps only "12"."""
+    for prefix in RANGE_PREFIXES:
+        n = len(prefix)
+        start = ent.start - n
+        if start < 0:
+            continue
+        if tuple(t.lower_ for t in doc[start:ent.start]) == prefix:
+            if any(t.ent_type_ and t.ent_type_ not in NUMERIC_LABELS for t in doc[start:ent.start]):
+                continue
+            return Span(doc, start, ent.end, label=ent.label_)
+    return ent
+
+
+def _merge_place_into_org(doc: Doc, ents: list[Span]) -> list[Span]:
+    """`University of Georgia`, `Home Builders Association of Alabama`: the gazetteer's place
+    inside an organisation's name must not split the organisation."""
+    out: list[Span] = []
+    for ent in ents:
+        if ent.label_ in ("GPE", "LOC") and ent.start >= 2:
+            of = doc[ent.start - 1]
+            head = doc[ent.start - 2]
+            if of.lower_ == "the" and ent.start >= 3:
+                of, head = doc[ent.start - 2], doc[ent.start - 3]
+            if of.lower_ == "of" and head.text in ORG_HEADS:
+                start = head.i
+                while start > 0 and doc[start - 1].is_title and not doc[start - 1].is_sent_start and \
+                        doc[start - 1].ent_type_ in ("", "ORG") and doc[start - 1].pos_ in ("PROPN", "NOUN", "ADJ"):
+                    start -= 1
+                # drop an ORG the model had found for the first part
+                out = [e for e in out if e.end <= start]
+                out.append(Span(doc, start, ent.end, label="ORG"))
+                continue
+        out.append(ent)
+    return out
+
+
+def _register_extensions() -> None:
+    if not Doc.has_extension("claim_features"):
+        Doc.set_extension("claim_features", default=None)
+
+
+@Language.component("claim_features")
+def claim_features(doc: Doc) -> Doc:
+    _register_extensions()
+    quotes = find_quotes(doc.text)
+    doc._.claim_features = [sentence_features(sent, quotes) for sent in doc.sents]
+    return doc
+
+
+_register_extensions()

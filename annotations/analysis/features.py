@@ -1,0 +1,508 @@
+"""Per-sentence facts for the claim rules, read from a parsed spaCy sentence.
+
+The output is plain data (dicts, lists, strings, ints) with character offsets relative to
+the spaCy Doc (the chunk); ``extract`` shifts them to document offsets. Document-level
+decisions (quotes over paragraphs, pronouns, the most specific name) are made later.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from spacy.tokens import Span, Token
+
+from annotations.analysis.quotes import QuoteRegion, inside
+from annotations.analysis.resources import gazetteer_index, lexicon, word_set
+
+SUBJECT_DEPS = {"nsubj", "nsubjpass", "csubj"}
+CLIMB_DEPS = {"advcl", "xcomp", "conj", "acl", "pcomp", "prep", "dep", "relcl", "ccomp"}
+RELATIVE_PRONOUNS = {"who", "that", "which", "whom"}
+FIRST_PERSON = {"i", "we", "you", "me", "us"}
+PRONOUNS = {"he", "she", "they", "it", "him", "her", "them"}
+# negating these verbs means nobody said anything: "Russian officials did not say why"
+SILENT_WHEN_NEGATED = {"say", "tell", "comment", "explain", "reveal", "disclose", "confirm", "specify",
+                       "elaborate", "answer", "respond", "mention", "report", "announce", "state"}
+CONCERN_VERBS = {"raise", "voice", "express", "air"}
+CONCERN_OBJECTS = {"concern", "question", "doubt", "fear", "alarm", "worry", "objection", "suspicion"}
+CHANNEL_PREPS = {"in", "on", "at", "during", "via", "through", "over", "from", "to"}
+PUBLISH_VERBS = {"release", "issue", "post", "publish", "air", "send", "provide", "share", "put", "tweet", "write"}
+MODALS_WILL = {"will", "'ll", "\u2019ll", "would", "shall", "wo"}
+APPROX_NUMBER = re.compile(
+    r"\b(about|around|roughly|approximately|nearly|almost|some|over|up to|more than|less than|fewer than|"
+    r"at least|as many as|as much as|as few as|an estimated|close to|upwards of|in excess of|as much)\s+"
+    r"(?:[$\u00a3\u20ac])?(?:\d|a dozen|a few|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+    r"twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|half|a third|a quarter|one-|dozens|hundreds|"
+    r"thousands|millions|billions)",
+    re.IGNORECASE,
+)
+OR_SO = re.compile(r"\d[\d,.]*\s+(?:\w+\.?\s+)?or so\b", re.IGNORECASE)
+VAGUE_WORDS = {"thousands", "hundreds", "millions", "billions", "trillions", "dozens", "several", "many",
+               "numerous", "countless", "various", "multiple", "myriad", "majority", "few", "some", "most", "much",
+               "handful", "variety"}
+
+
+@lru_cache(maxsize=None)
+def _phrase_regex(name: str) -> re.Pattern:
+    phrases = sorted(lexicon()[name], key=len, reverse=True)
+    body = "|".join(re.escape(p.lower()) for p in phrases)
+    return re.compile(rf"(?<![\w])(?:{body})(?![\w])")
+
+
+@lru_cache(maxsize=1)
+def reporting_verbs() -> frozenset[str]:
+    return word_set("reporting_verbs")
+
+
+# ---------------------------------------------------------------------------
+# noun phrases and mentions
+# ---------------------------------------------------------------------------
+
+def _np_bounds(head: Token, cut_commas: bool = True) -> tuple[int, int]:
+    """Token bounds of the noun phrase headed by ``head``: its subtree, cut at commas and
+    dashes around the head (an apposition or a non-restrictive clause is not the name)."""
+    start, end = head.left_edge.i, head.right_edge.i + 1
+    doc = head.doc
+    if cut_commas:
+        for i in range(head.i - 1, start - 1, -1):
+            if doc[i].text in (",", "\u2014", "--", ";", ":"):
+                start = i + 1
+                break
+        for i in range(head.i + 1, end):
+            if doc[i].text in (",", "\u2014", "--", ";", ":"):
+                end = i
+                break
+    while start < end and (doc[start].is_punct and doc[start].text not in ("(",) or doc[start].is_space
+                           or doc[start].lower_ in ("and", "but", "or")):
+        start += 1
+    while end > start and (doc[end - 1].is_space or (doc[end - 1].is_punct and doc[end - 1].text != ")")):
+        end -= 1
+    return start, end
+
+
+def _char_span(doc, start: int, end: int) -> dict:
+    span = doc[start:end]
+    return {"start": span.start_char, "end": span.end_char, "text": span.text}
+
+
+def _gender_hint(tokens) -> str | None:
+    female, male = word_set("female_titles"), word_set("male_titles")
+    for token in tokens:
+        low = token.lower_
+        if low in female:
+            return "f"
+        if low in male:
+            return "m"
+    return None
+
+
+def mention(head: Token) -> dict:
+    """A plain description of the noun phrase headed by ``head`` (a speaker or subject)."""
+    doc = head.doc
+    start, end = _np_bounds(head)
+    if end <= start:
+        start, end = head.i, head.i + 1
+    span = doc[start:end]
+    info = _char_span(doc, start, end)
+    low = head.lower_
+    info["head"] = head.lemma_.lower() if head.pos_ != "PROPN" else head.text
+    info["head_text"] = head.text
+    info["pronoun"] = low if head.pos_ == "PRON" or low in PRONOUNS else None
+    info["plural"] = head.tag_ in ("NNS", "NNPS") or any(c.dep_ == "conj" for c in head.children) \
+        or low in ("they", "them", "we")
+    info["definite"] = span[0].lower_ in ("the", "this", "that", "these", "those")
+    info["proper"] = any(t.pos_ == "PROPN" for t in span)
+    person = org = None
+    places = []
+    for ent in span.ents:
+        if ent.label_ == "PERSON" and person is None:
+            person = {"start": ent.start_char, "end": ent.end_char, "text": ent.text}
+        elif ent.label_ == "ORG" and org is None:
+            org = {"start": ent.start_char, "end": ent.end_char, "text": ent.text}
+        elif ent.label_ in ("GPE", "NORP"):
+            places.append(ent.text)
+    if person is None:
+        # "One of the bill's authors, Republican Sen. Scott Beason, said": the name is in the apposition
+        for child in head.children:
+            if child.dep_ == "appos":
+                for ent in doc[child.left_edge.i:child.right_edge.i + 1].ents:
+                    if ent.label_ == "PERSON":
+                        person = {"start": ent.start_char, "end": ent.end_char, "text": ent.text}
+                        break
+            if person:
+                break
+    info["person"] = person
+    info["org"] = org
+    info["places"] = places
+    info["gpe"] = any(ent.label_ == "GPE" and ent.start <= head.i < ent.end for ent in span.ents)
+    # the descriptor keeps the apposition: "Bill Caton, president of Associated General Contractors"
+    desc_start, desc_end = head.left_edge.i, head.right_edge.i + 1
+    descriptor = doc[desc_start:desc_end]
+    info["descriptor"] = descriptor.text if len(descriptor) <= 30 else span.text
+    info["gender"] = _gender_hint(list(descriptor)[:12])
+    return info
+
+
+def _subject_of(verb: Token) -> Token | None:
+    for child in verb.children:
+        if child.dep_ in SUBJECT_DEPS:
+            return child
+    return None
+
+
+def _is_passive(verb: Token) -> bool:
+    return any(c.dep_ in ("auxpass", "nsubjpass") for c in verb.children)
+
+
+def _agent(verb: Token) -> Token | None:
+    for child in verb.children:
+        if child.dep_ == "agent":
+            for grand in child.children:
+                if grand.dep_ == "pobj":
+                    return grand
+    return None
+
+
+def _depth(token: Token) -> int:
+    depth = 0
+    while token.head.i != token.i and depth < 50:
+        token = token.head
+        depth += 1
+    return depth
+
+
+def _is_document(head: Token) -> bool:
+    if head.pos_ == "PROPN" or head.ent_type_ in ("PERSON", "ORG", "GPE", "NORP"):
+        return False
+    return head.lemma_.lower() in word_set("document_nouns")
+
+
+def _in_quote(quotes: list[QuoteRegion], token: Token) -> bool:
+    return inside(quotes, token.idx) is not None
+
+
+def _speaker_for(verb: Token, strong: bool) -> tuple[Token | None, str]:
+    """The token heading who speaks through ``verb`` and how it was found."""
+    if _is_passive(verb):
+        agent = _agent(verb)
+        return (agent, "agent") if agent is not None else (None, "passive")
+    current = verb
+    for _ in range(4):
+        subject = _subject_of(current)
+        if subject is not None:
+            if subject.lower_ in RELATIVE_PRONOUNS and current.dep_ == "relcl":
+                if not strong:
+                    return None, "relative"
+                return current.head, "relative"
+            return subject, "subject" if current is verb else "climbed"
+        if current.dep_ not in CLIMB_DEPS or current.head.i == current.i:
+            return None, "none"
+        if current.dep_ == "acl" and _is_document(current.head) and not strong:
+            return None, "document"  # "a report showing that ...": the report is not a speaker
+        current = current.head
+        if current.pos_ in ("NOUN", "PROPN") and current.dep_ in ("dobj", "pobj", "attr"):
+            current = current.head  # "released a television ad saying ..." -> released
+    return None, "none"
+
+
+def _content_negated(verb: Token) -> bool:
+    for child in verb.children:
+        if child.dep_ in ("ccomp", "xcomp", "dobj"):
+            for token in child.subtree:
+                if token.dep_ == "neg" or token.lower_ in ("no", "never", "nobody", "none"):
+                    return True
+    return False
+
+
+def reporting_candidates(sent: Span, quotes: list[QuoteRegion]) -> list[dict]:
+    verbs = reporting_verbs()
+    weak = word_set("weak_reporting_verbs")
+    found = []
+    for token in sent:
+        lemma = token.lemma_.lower()
+        concern = lemma in CONCERN_VERBS and any(
+            c.dep_ == "dobj" and c.lemma_.lower() in CONCERN_OBJECTS for c in token.children)
+        if not concern and (lemma not in verbs or token.pos_ not in ("VERB", "AUX")):
+            continue
+        if _in_quote(quotes, token):
+            continue
+        negated = any(c.dep_ == "neg" for c in token.children)
+        if negated and lemma in SILENT_WHEN_NEGATED:
+            continue
+        is_weak = lemma in weak and not concern
+        head, how = _speaker_for(token, strong=not is_weak)
+        if head is None:
+            continue
+        if head.lower_ in FIRST_PERSON or (head.dep_ == "expl"):
+            continue
+        if head.lower_ == "it" and any(c.dep_ in ("ccomp",) for c in token.children) and _is_passive(token):
+            continue
+        if _is_document(head):
+            continue
+        if _in_quote(quotes, head):
+            continue
+        found.append({
+            "verb": lemma,
+            "verb_start": token.idx,
+            "verb_end": token.idx + len(token.text),
+            "speaker": mention(head),
+            "how": how,
+            "weak": is_weak,
+            "negated": negated,
+            "depth": _depth(token),
+            "content_negated": _content_negated(token),
+        })
+    found.sort(key=lambda c: (c["weak"], c["depth"], c["verb_start"]))
+    return found
+
+
+def according_to(sent: Span) -> dict | None:
+    for token in sent:
+        if token.lower_ == "according" and token.i + 1 < len(token.doc) and token.doc[token.i + 1].lower_ == "to":
+            to = token.doc[token.i + 1]
+            objects = [c for c in to.children if c.dep_ == "pobj"]
+            if not objects and to.i + 1 < sent.end:
+                # the parser sometimes hangs the object elsewhere: take the next noun
+                objects = [t for t in sent[to.i + 1 - sent.start:] if t.pos_ in ("NOUN", "PROPN", "PRON")][:1]
+            if objects:
+                head = objects[0]
+                # "according to a statement by the ministry": the document is the channel
+                if _is_document(head):
+                    for child in head.children:
+                        if child.dep_ == "prep" and child.lower_ in ("by", "from", "of"):
+                            for grand in child.children:
+                                if grand.dep_ == "pobj":
+                                    return {**mention(grand), "via": _char_span(token.doc, *_np_bounds(head))}
+                    return {"document": _char_span(token.doc, *_np_bounds(head))}
+                return mention(head)
+    return None
+
+
+def channel_candidates(sent: Span, quotes: list[QuoteRegion]) -> list[dict]:
+    """Media a statement came through: "in a statement", "on his Truth Social platform",
+    "told the Pittsburgh Tribune-Review", "released a television ad"."""
+    channel_nouns = word_set("channel_nouns")
+    self_published = word_set("self_published_channel_nouns")
+    out = []
+    doc = sent.doc
+    for token in sent:
+        if token.pos_ not in ("NOUN", "PROPN") or _in_quote(quotes, token):
+            continue
+        lemma = token.lemma_.lower()
+        if lemma not in channel_nouns and token.lower_ not in channel_nouns:
+            continue
+        head = token.head
+        via_prep = token.dep_ == "pobj" and head.lower_ in CHANNEL_PREPS
+        via_verb = token.dep_ in ("dobj",) and head.lemma_.lower() in PUBLISH_VERBS
+        if not (via_prep or via_verb):
+            continue
+        start = token.left_edge.i
+        end = token.i + 1
+        for child in token.children:  # keep "conference call", drop relative clauses
+            if child.i > token.i and child.dep_ in ("compound",):
+                end = child.i + 1
+        while start < end and (doc[start].is_punct or doc[start].is_space):
+            start += 1
+        if end - start > 8:
+            start = max(start, token.i - 4)
+        span = _char_span(doc, start, end)
+        span["kind"] = "self_published" if lemma in self_published else "medium"
+        span["noun"] = lemma
+        out.append(span)
+    # organisations that are the object of "told" / "in an interview with": outlets
+    for token in sent:
+        if token.lemma_.lower() == "tell" and token.pos_ == "VERB":
+            for child in token.children:
+                if child.dep_ in ("dobj", "dative") and child.ent_type_ == "ORG":
+                    ent = next((e for e in sent.ents if e.start <= child.i < e.end), None)
+                    if ent is not None and _outlet_like(ent.text):
+                        out.append({"start": ent.start_char, "end": ent.end_char, "text": ent.text,
+                                    "kind": "outlet", "noun": "outlet"})
+    return out
+
+
+def _outlet_like(name: str) -> bool:
+    words = set(re.split(r"[\s\-]+", name))
+    kinds = gazetteer_index().kinds
+    return kinds.get(name) in ("outlet", "agency", "platform") or bool(words & set(lexicon()["outlet_words"]))
+
+
+def outlet_mentions(sent: Span) -> list[dict]:
+    kinds = gazetteer_index().kinds
+    out = []
+    for ent in sent.ents:
+        if ent.label_ in ("ORG", "PERSON", "FAC", "WORK_OF_ART", "PRODUCT", "GPE") and _outlet_like(ent.text):
+            out.append({"start": ent.start_char, "end": ent.end_char, "text": ent.text,
+                        "kind": kinds.get(ent.text, "outlet")})
+    return out
+
+
+# ---------------------------------------------------------------------------
+# lexical cues
+# ---------------------------------------------------------------------------
+
+def _cue(kind: str, doc, start_char: int, end_char: int) -> dict:
+    return {"kind": kind, "start": start_char, "end": end_char, "text": doc.text[start_char:end_char]}
+
+
+def _token_cue(kind: str, token: Token) -> dict:
+    return {"kind": kind, "start": token.idx, "end": token.idx + len(token.text), "text": token.text}
+
+
+def lexical_cues(sent: Span) -> list[dict]:
+    doc = sent.doc
+    cues: list[dict] = []
+    hedges, boosters = word_set("hedges"), word_set("boosters")
+    denials, predictions = word_set("denials"), word_set("prediction_words")
+    index = gazetteer_index()
+    tokens = list(sent)
+    for i, token in enumerate(tokens):
+        low = token.lower_
+        lemma = token.lemma_.lower()
+        if low in hedges:
+            if low in ("may", "might", "could") and token.tag_ != "MD":
+                pass
+            elif low in ("claim", "claims") and token.pos_ == "NOUN" and i > 0 and tokens[i - 1].lower_ in ("the", "his", "her", "their", "its"):
+                pass
+            else:
+                cues.append(_token_cue("hedge", token))
+        if low in boosters:
+            if low == "hard" and token.pos_ != "ADV":
+                pass
+            elif low in ("critical", "huge", "massive", "perfect", "historic", "disaster") and token.pos_ not in ("ADJ", "ADV"):
+                pass
+            else:
+                cues.append(_token_cue("booster", token))
+        if low == "most" and i + 1 < len(tokens) and tokens[i + 1].pos_ == "ADJ":
+            cues.append(_cue("booster", doc, token.idx, tokens[i + 1].idx + len(tokens[i + 1].text)))
+        if low in VAGUE_WORDS:
+            ok = True
+            if low == "some" and token.pos_ not in ("DET", "PRON"):
+                ok = False
+            if low == "most" and i + 1 < len(tokens) and tokens[i + 1].pos_ == "ADJ":
+                ok = False
+            if low == "much" and (i > 0 and tokens[i - 1].lower_ in ("very", "so", "too", "how", "as")):
+                ok = False
+            if low == "few" and i > 0 and tokens[i - 1].lower_ == "a":
+                ok = False  # "a few" is matched as a phrase
+            if low in ("variety", "handful") and not (i > 0 and tokens[i - 1].lower_ == "a"):
+                ok = False
+            if ok:
+                cues.append(_token_cue("vague_quantity", token))
+        if low in denials or lemma in ("deny", "refute", "fabricate"):
+            if not (low == "lie" and token.pos_ == "VERB" and lemma == "lie" and token.tag_ != "VBZ"):
+                cues.append(_token_cue("denial", token))
+        if (low in MODALS_WILL and token.tag_ == "MD") or lemma in ("predict", "forecast", "pledge", "promise", "vow", "intend") \
+                or low in ("future", "eventually", "upcoming", "prediction", "predictions", "chance") \
+                or (lemma in ("expect", "plan", "worry", "concern", "risk", "threaten") and low in predictions | {"concerns", "concern", "worry", "worries"}):
+            cues.append(_token_cue("prediction", token))
+        if low == "going" and i + 1 < len(tokens) and tokens[i + 1].lower_ == "to" and i + 2 < len(tokens) and tokens[i + 2].pos_ in ("VERB", "AUX"):
+            cues.append(_cue("prediction", doc, token.idx, tokens[i + 1].idx + 2))
+    # ALL-CAPS runs (shouting): two or more capitalised words that are not known acronyms
+    run: list[Token] = []
+    for token in tokens + [None]:
+        if token is not None and token.is_alpha and len(token) >= 2 and token.is_upper \
+                and not (index.labels.get(token.text) and len(token) <= 5):
+            run.append(token)
+            continue
+        if token is not None and run and (token.is_punct or token.is_space) and token.text != "\n":
+            continue  # punctuation inside a shouted passage
+        if len(run) >= 3:
+            cues.append(_cue("booster", doc, run[0].idx, run[-1].idx + len(run[-1].text)))
+        run = []
+    text = sent.text.lower()
+    base = sent.start_char
+    for kind, name in (("hedge", "hedge_phrases"), ("booster", "booster_phrases"), ("denial", "denial_phrases"),
+                       ("prediction", "prediction_phrases"), ("anonymous_info", "anonymous_info")):
+        for match in _phrase_regex(name).finditer(text):
+            cues.append(_cue(kind, doc, base + match.start(), base + match.end()))
+    vague_phrases = _phrase_regex("vague_quantity_phrases")
+    for match in vague_phrases.finditer(text):
+        phrase = match.group(0)
+        # approximators only count before a number ("about 20"), not "about the war"
+        if phrase in ("about", "around", "over", "nearly", "almost", "some", "roughly", "approximately",
+                      "at least", "up to", "more than", "less than", "fewer than", "as many as", "as much as",
+                      "as few as", "an estimated", "close to", "upwards of", "a large", "a small"):
+            continue
+        cues.append(_cue("vague_quantity", doc, base + match.start(), base + match.end()))
+    for regex in (APPROX_NUMBER, OR_SO):
+        for match in regex.finditer(sent.text):
+            cues.append(_cue("vague_quantity", doc, base + match.start(), base + match.end()))
+    for match in re.finditer(r"\b(?:a large|a small|a significant|a substantial)\s+(?:proportion|share|part|number|amount|portion|majority)\b", text):
+        cues.append(_cue("vague_quantity", doc, base + match.start(), base + match.end()))
+    return cues
+
+
+# ---------------------------------------------------------------------------
+# the whole sentence
+# ---------------------------------------------------------------------------
+
+def _content_keys(sent: Span) -> list[list[str]]:
+    """Content words as [lemma, class]: "p" for predicates (verbs, adjectives), "n" for nouns."""
+    keys = set()
+    verbs = reporting_verbs()
+    for token in sent:
+        if token.is_stop or token.is_punct or token.is_space or len(token.text) < 3:
+            continue
+        if token.pos_ not in ("NOUN", "PROPN", "VERB", "ADJ"):
+            continue
+        lemma = token.lemma_.lower()
+        if lemma in verbs:
+            continue
+        kind = "p" if token.pos_ in ("VERB", "ADJ") else "n"
+        keys.add((lemma, kind))
+        if token.lower_ != lemma:
+            keys.add((token.lower_, kind))
+    return [list(k) for k in sorted(keys)]
+
+
+def _trimmed_bounds(sent: Span) -> tuple[int, int]:
+    text = sent.text
+    start = sent.start_char + (len(text) - len(text.lstrip()))
+    end = sent.start_char + len(text.rstrip())
+    return start, end
+
+
+def sentence_features(sent: Span, quotes: list[QuoteRegion]) -> dict:
+    start, end = _trimmed_bounds(sent)
+    doc = sent.doc
+    words = [t for t in sent if t.is_alpha]
+    stripped = doc.text[start:end].rstrip("\"'\u201d\u2019)]")
+    root = sent.root
+    subjects = []
+    for token in sent:
+        if token.dep_ in ("nsubj", "nsubjpass") and not _in_quote(quotes, token) and token.lower_ not in RELATIVE_PRONOUNS:
+            m = mention(token)
+            m["root"] = token.head.i == root.i
+            m["verb_start"] = token.head.idx
+            subjects.append(m)
+    persons = [{"start": e.start_char, "end": e.end_char, "text": e.text} for e in sent.ents if e.label_ == "PERSON"]
+    groups = [{"start": e.start_char, "end": e.end_char, "text": e.text, "label": e.label_}
+              for e in sent.ents if e.label_ in ("ORG", "GPE", "NORP")]
+    imperative = (root.tag_ == "VB" and not any(c.dep_ in ("nsubj", "aux", "auxpass", "nsubjpass", "mark") for c in root.children)
+                  and not any(t.tag_ == "MD" for t in sent))
+    wish = root.tag_ == "VB" and root.lemma_.lower() in ("bless", "save", "help") and not any(c.dep_ in ("aux",) for c in root.children)
+    negations = [{"start": t.idx, "end": t.idx + len(t.text), "head": t.head.lemma_.lower(),
+                  "in_quote": _in_quote(quotes, t)}
+                 for t in sent if t.dep_ == "neg" or (t.lower_ in ("no", "never", "nobody") and t.dep_ in ("det", "neg", "advmod"))]
+    return {
+        "start": start,
+        "end": end,
+        "words": len(words),
+        "question": stripped.endswith("?"),
+        "exclamation": stripped.endswith("!"),
+        "imperative": bool(imperative or wish),
+        "colon_end": stripped.endswith(":"),
+        "reports": reporting_candidates(sent, quotes),
+        "according": according_to(sent),
+        "subjects": subjects,
+        "persons": persons,
+        "groups": groups,
+        "channels": channel_candidates(sent, quotes),
+        "outlets": outlet_mentions(sent),
+        "cues": lexical_cues(sent),
+        "negations": negations,
+        "keys": _content_keys(sent),
+        "has_number": any(t.like_num for t in sent),
+        "has_entity": bool(sent.ents),
+    }

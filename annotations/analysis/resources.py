@@ -1,0 +1,230 @@
+"""The data files behind the rules: gazetteer, word lists, source table.
+
+They ship beside the code in ``annotations/analysis/data/`` (read with importlib.resources)
+so that adding a place, an agency or a hedge word is a data change, not a code change.
+Users add or override source-table rows with ``<config dir>/sources.jsonl``.
+No spaCy here: the TUI may read the source table without loading a model.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+from annotations import paths
+
+USER_SOURCES_FILENAME = "sources.jsonl"
+
+
+def _data_text(name: str) -> str:
+    return resources.files("annotations.analysis").joinpath("data", name).read_text(encoding="utf-8")
+
+
+def _read_jsonl(text: str, origin: str) -> list[dict]:
+    rows = []
+    for number, line in enumerate(text.splitlines(), 1):
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError as error:
+            raise SourceTableError(f"{origin}: line {number}: not JSON ({error.msg})") from None
+        if not isinstance(row, dict):
+            raise SourceTableError(f"{origin}: line {number}: not a JSON object")
+        if "_comment" in row:
+            continue
+        rows.append(row)
+    return rows
+
+
+class SourceTableError(Exception):
+    """A source-table file that cannot be read; the message names the file and line."""
+
+
+@lru_cache(maxsize=1)
+def lexicon() -> dict:
+    data = json.loads(_data_text("lexicon.json"))
+    data.pop("_comment", None)
+    return data
+
+
+@lru_cache(maxsize=None)
+def word_set(name: str) -> frozenset[str]:
+    return frozenset(w.lower() for w in lexicon()[name])
+
+
+@lru_cache(maxsize=1)
+def gazetteer() -> tuple[dict, ...]:
+    return tuple(_read_jsonl(_data_text("gazetteer.jsonl"), "gazetteer.jsonl"))
+
+
+@dataclass(frozen=True)
+class GazetteerIndex:
+    """Lookups derived from the gazetteer: surface string -> (label, kind), demonym -> place."""
+
+    labels: dict = field(default_factory=dict)
+    kinds: dict = field(default_factory=dict)
+    demonym_of: dict = field(default_factory=dict)
+    # canonical place for a name or alias, to tell that "Ukrainian" and "Ukraine" are one side
+    canonical: dict = field(default_factory=dict)
+
+
+@lru_cache(maxsize=1)
+def gazetteer_index() -> GazetteerIndex:
+    index = GazetteerIndex()
+    for row in gazetteer():
+        names = [row["text"], *row.get("aliases", [])]
+        for name in names:
+            index.labels.setdefault(name, row["label"])
+            index.kinds.setdefault(name, row["kind"])
+            index.canonical.setdefault(name, row["text"])
+        if row["kind"] == "demonym" and row.get("of"):
+            index.demonym_of.setdefault(row["text"], row["of"])
+            index.canonical.setdefault(row["text"], row["of"])
+    return index
+
+
+def ruler_patterns() -> list[dict]:
+    """entity_ruler patterns: every unambiguous gazetteer name and alias, as phrases.
+
+    Names that also read as common words or first names ("Chad", "Jordan") stay out:
+    a ruler before ``ner`` would break "Chad Smith" apart.
+    """
+    patterns = []
+    for row in gazetteer():
+        if row.get("ambiguous"):
+            continue
+        for name in [row["text"], *row.get("aliases", [])]:
+            if len(name) < 2:
+                continue
+            patterns.append({"label": row["label"], "pattern": name, "id": row["text"]})
+    return patterns
+
+
+# ---------------------------------------------------------------------------
+# source table
+# ---------------------------------------------------------------------------
+
+REQUIRED_SOURCE_KEYS = ("name", "kind", "what", "reliability")
+
+
+@dataclass(frozen=True)
+class SourceRow:
+    name: str
+    aliases: tuple[str, ...]
+    kind: str
+    what: str
+    reliability: str
+    severity: str
+    citation: str
+    date: str
+    country: str | None
+    origin: str  # "builtin" or the user file's path
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return (self.name, *self.aliases)
+
+    def note(self) -> str:
+        cited = f" (source: {self.citation}, {self.date})" if self.citation else ""
+        return f"{self.what}: {self.reliability}{cited}"
+
+
+def _source_row(raw: dict, origin: str, where: str) -> SourceRow:
+    missing = [key for key in REQUIRED_SOURCE_KEYS if not isinstance(raw.get(key), str) or not raw[key].strip()]
+    if missing:
+        raise SourceTableError(f"{where}: missing {', '.join(missing)}")
+    aliases = raw.get("aliases") or []
+    if not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):
+        raise SourceTableError(f"{where}: 'aliases' must be a list of strings")
+    severity = raw.get("severity") or "info"
+    return SourceRow(
+        name=raw["name"].strip(),
+        aliases=tuple(a.strip() for a in aliases if a.strip()),
+        kind=raw["kind"].strip(),
+        what=raw["what"].strip(),
+        reliability=raw["reliability"].strip(),
+        severity=severity if severity in ("info", "warning", "danger") else "info",
+        citation=str(raw.get("citation") or ""),
+        date=str(raw.get("date") or ""),
+        country=raw.get("country"),
+        origin=origin,
+    )
+
+
+def user_sources_path() -> Path:
+    return paths.config_dir() / USER_SOURCES_FILENAME
+
+
+def builtin_sources() -> list[SourceRow]:
+    return [
+        _source_row(raw, "builtin", f"sources.jsonl row {i}")
+        for i, raw in enumerate(_read_jsonl(_data_text("sources.jsonl"), "sources.jsonl"), 1)
+    ]
+
+
+def load_source_table(user_file: Path | None = None) -> "SourceTable":
+    """The shipped table with the user's rows on top (same name or alias replaces a row).
+
+    A user row ``{"name": "X", "remove": true}`` drops a shipped row. A user file that
+    cannot be read raises SourceTableError naming the file.
+    """
+    rows = {row.name.lower(): row for row in builtin_sources()}
+    user_file = user_file if user_file is not None else user_sources_path()
+    if user_file.is_file():
+        try:
+            text = user_file.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            raise SourceTableError(f"{user_file}: cannot be read ({error})") from None
+        for number, raw in enumerate(_read_jsonl(text, str(user_file)), 1):
+            names = {str(n).lower() for n in [raw.get("name"), *(raw.get("aliases") or [])] if n}
+            # a user row replaces every shipped row it names (by name or alias)
+            for key, row in list(rows.items()):
+                if names & {n.lower() for n in row.names}:
+                    del rows[key]
+            if raw.get("remove"):
+                continue
+            row = _source_row(raw, str(user_file), f"{user_file}: row {number}")
+            rows[row.name.lower()] = row
+    return SourceTable(tuple(sorted(rows.values(), key=lambda r: r.name.lower())))
+
+
+@dataclass(frozen=True)
+class SourceTable:
+    rows: tuple[SourceRow, ...]
+
+    def lookup(self, text: str) -> SourceRow | None:
+        """The row whose name or alias is ``text`` (case-sensitive for short acronyms)."""
+        wanted = text.strip()
+        for row in self.rows:
+            for name in row.names:
+                if name == wanted or (len(name) > 3 and name.lower() == wanted.lower()):
+                    return row
+        return None
+
+    def find_all(self, text: str) -> list[tuple[int, int, SourceRow]]:
+        """Every mention of a row's name or alias in ``text`` as whole words: (start, end, row)."""
+        found = []
+        for row in self.rows:
+            for name in row.names:
+                flags = 0 if len(name) <= 3 or name.isupper() else re.IGNORECASE
+                # one-letter names ("X") are only meaningful next to a platform word
+                if len(name) == 1:
+                    pattern = rf"(?<![\w.]){re.escape(name)}(?=\s+(?:post|posts|account|user|users)\b)"
+                else:
+                    pattern = rf"(?<![\w]){re.escape(name)}(?![\w])"
+                for match in re.finditer(pattern, text, flags):
+                    found.append((match.start(), match.end(), row))
+        # keep the longest match where names overlap ("RIA Novosti" over "RIA")
+        found.sort(key=lambda item: (item[0], -(item[1] - item[0])))
+        kept: list[tuple[int, int, SourceRow]] = []
+        for item in found:
+            if kept and item[0] < kept[-1][1]:
+                continue
+            kept.append(item)
+        return kept

@@ -1,0 +1,271 @@
+"""Who speaks: from a sentence's reporting verb (or "according to") to the most specific
+name in the document, pronouns resolved by gender and number, noun phrases like "the
+company" tied to the organisation they mean.
+
+Works on the plain per-sentence features, in document order, keeping a short memory of
+who was recently named, who spoke and who was the subject.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from annotations.analysis.entities import NAME_SUFFIXES
+from annotations.analysis.resources import SourceTable, word_set
+
+PRONOUN_GENDER = {"he": "m", "him": "m", "his": "m", "she": "f", "her": "f", "hers": "f"}
+LOOKBACK = 5  # sentences a pronoun may reach back
+
+
+def name_tokens(text: str) -> tuple[str, ...]:
+    text = text.replace("\u2019s", "").replace("'s", "")
+    titles = word_set("titles")
+    tokens = [t.strip(",.") if t.lower() not in NAME_SUFFIXES else "" for t in text.split()]
+    tokens = [t for t in tokens if t and t.lower() not in titles and t.lower() not in NAME_SUFFIXES]
+    return tuple(tokens)
+
+
+def first_name_gender(tokens: tuple[str, ...]) -> str | None:
+    if len(tokens) < 2:
+        return None
+    first = tokens[0].lower()
+    if first in word_set("female_names"):
+        return "f"
+    if first in word_set("male_names"):
+        return "m"
+    return None
+
+
+@dataclass
+class Person:
+    key: str  # the most specific name's text
+    mention: dict  # start/end/text of that name's first full mention
+    tokens: tuple[str, ...]
+    gender: str | None = None
+
+
+@dataclass
+class Memory:
+    """Recent referents, newest last: (sentence index, role, referent)."""
+
+    entries: list = field(default_factory=list)
+
+    def add(self, sentence: int, role: str, referent: dict) -> None:
+        self.entries.append((sentence, role, referent))
+        if len(self.entries) > 200:
+            del self.entries[:100]
+
+    def recent(self, sentence: int, roles: tuple[str, ...], reach: int = LOOKBACK):
+        for index, role, referent in reversed(self.entries):
+            if sentence - index > reach:
+                break
+            if role in roles:
+                yield referent
+
+
+class NameBook:
+    """People named in the document, with their fullest name."""
+
+    def __init__(self, person_entities: list[dict]) -> None:
+        self.people: list[Person] = []
+        for ent in sorted(person_entities, key=lambda e: e["start"]):
+            tokens = name_tokens(ent["text"])
+            if not tokens:
+                continue
+            self.people.append(Person(ent["text"], ent, tokens))
+        self.genders: dict[str, str] = {}
+
+    def candidates(self, tokens: tuple[str, ...]) -> list[Person]:
+        n = len(tokens)
+        found = []
+        for person in self.people:
+            p = person.tokens
+            if any(p[i:i + n] == tokens for i in range(len(p) - n + 1)):
+                found.append(person)
+        return found
+
+    def resolve(self, ent: dict, recent_keys: list[str]) -> dict:
+        """The fullest mention of the person ``ent`` names ("Trump" -> "Donald Trump")."""
+        tokens = name_tokens(ent["text"])
+        if not tokens:
+            return self._referent(ent, ent["text"], ())
+        found = self.candidates(tokens)
+        if not found:
+            return self._referent(ent, ent["text"], tokens)
+        longest = max(len(p.tokens) for p in found)
+        best = [p for p in found if len(p.tokens) == longest]
+        if len({p.tokens for p in best}) > 1:
+            # two people share the name ("James Roosevelt Jr." / "Franklin Roosevelt"): the recent speaker
+            for key in reversed(recent_keys):
+                for person in best:
+                    if person.key == key or name_tokens(key) == person.tokens:
+                        return self._referent(person.mention, person.mention["text"], person.tokens)
+            before = [p for p in best if p.mention["start"] <= ent["start"]]
+            chosen = before[-1] if before else best[0]
+        else:
+            chosen = best[0]
+        return self._referent(chosen.mention, chosen.mention["text"], chosen.tokens)
+
+    def _referent(self, mention: dict, key: str, tokens: tuple[str, ...]) -> dict:
+        gender = self.genders.get(key) or first_name_gender(tokens)
+        return {"kind": "person", "key": key, "start": mention["start"], "end": mention["end"],
+                "text": mention["text"], "gender": gender, "plural": False}
+
+    def note_gender(self, key: str, gender: str | None) -> None:
+        if gender and key not in self.genders:
+            self.genders[key] = gender
+
+
+def _span(mention: dict) -> dict:
+    return {"start": mention["start"], "end": mention["end"], "text": mention["text"]}
+
+
+class SpeakerResolver:
+    """Turns speaker mentions into referents, sentence by sentence, in document order."""
+
+    def __init__(self, names: NameBook, sources: SourceTable, entities: list[dict]) -> None:
+        self.names = names
+        self.sources = sources
+        self.memory = Memory()
+        self.org_mentions = sorted((e for e in entities if e["label"] in ("ORG",)), key=lambda e: e["start"])
+        self.recent_speaker_keys: list[str] = []
+        self.np_history: list[dict] = []  # non-person noun-phrase referents, for "the UGA researchers"
+
+    # -- memory -----------------------------------------------------------
+    def remember_sentence(self, index: int, features: dict) -> None:
+        """Subjects and people of a sentence, for later pronouns."""
+        for person in features["persons"]:
+            referent = self.names.resolve(person, self.recent_speaker_keys)
+            self.memory.add(index, "mention", referent)
+        for subject in features["subjects"]:
+            if subject.get("pronoun"):
+                continue
+            referent = self.referent_of(index, subject, remember=False)
+            if referent is not None:
+                self.memory.add(index, "subject", {**referent, "position": subject["start"]})
+
+    def remember_speaker(self, index: int, referent: dict) -> None:
+        self.memory.add(index, "speaker", referent)
+        self.recent_speaker_keys.append(referent["key"])
+        if referent["kind"] != "person" and referent not in self.np_history:
+            self.np_history.append(referent)
+
+    # -- resolution -------------------------------------------------------
+    def referent_of(self, index: int, mention: dict, remember: bool = True, position: int | None = None) -> dict | None:
+        """The referent a speaker/subject mention stands for, or None (unknown pronoun)."""
+        if mention.get("pronoun"):
+            return self._pronoun(index, mention, position if position is not None else mention["start"])
+        if mention.get("person"):
+            referent = self.names.resolve(mention["person"], self.recent_speaker_keys)
+            self.names.note_gender(referent["key"], mention.get("gender"))
+            if referent.get("gender") is None:
+                referent["gender"] = mention.get("gender")
+            referent["descriptor"] = mention.get("descriptor", "")
+            return referent
+        source = self._source_inside(mention)
+        if source is not None:
+            return source
+        head = (mention.get("head") or "").lower()
+        if mention.get("definite") and not mention.get("proper"):
+            if head in word_set("group_nouns"):
+                org = self._recent_org(mention["start"])
+                if org is not None:
+                    return org
+            elif head in word_set("unnamed_heads"):
+                for referent in self.memory.recent(index, ("speaker",), reach=4):
+                    if referent["kind"] == "group" and referent.get("unnamed"):
+                        return referent
+        referent = {"kind": "group", "key": mention["text"], "start": mention["start"], "end": mention["end"],
+                    "text": mention["text"], "gender": None, "plural": bool(mention.get("plural")),
+                    "unnamed": self._unnamed(mention), "gpe": bool(mention.get("gpe")),
+                    "head": head, "descriptor": mention.get("descriptor", "")}
+        fuller = self._fuller_np(referent, mention)
+        return fuller or referent
+
+    def _unnamed(self, mention: dict) -> bool:
+        head = (mention.get("head") or "").lower()
+        return (head in word_set("unnamed_heads") and not mention.get("person") and not mention.get("org")
+                and not mention.get("proper_org"))
+
+    def _source_inside(self, mention: dict) -> dict | None:
+        for start, end, row in self.sources.find_all(mention["text"]):
+            begin = mention["start"] + start
+            return {"kind": "source", "key": row.name, "start": begin, "end": mention["start"] + end,
+                    "text": mention["text"][start:end], "gender": None, "plural": False, "source": row.name}
+        return None
+
+    def _recent_org(self, position: int) -> dict | None:
+        best = None
+        for ent in self.org_mentions:
+            if ent["start"] >= position:
+                break
+            if self.sources.lookup(ent["text"]) is None:
+                best = ent
+        if best is None:
+            return None
+        return {"kind": "group", "key": best["text"], "start": best["start"], "end": best["end"],
+                "text": best["text"], "gender": None, "plural": False, "unnamed": False, "head": best["text"].lower()}
+
+    def _fuller_np(self, referent: dict, mention: dict) -> dict | None:
+        """"The UGA researchers" after "researchers at the University of Georgia (UGA)": the
+        earlier, longer phrase with the same head and a shared proper word is more specific."""
+        head = referent.get("head")
+        if not head:
+            return None
+        words = {w.strip("()").lower() for w in mention["text"].split() if w[:1].isupper()}
+        for earlier in reversed(self.np_history):
+            if earlier.get("head") != head or earlier["start"] >= referent["start"]:
+                continue
+            if len(earlier["text"]) <= len(referent["text"]):
+                continue
+            earlier_words = {w.strip("()").lower() for w in earlier["text"].split()}
+            if words & earlier_words:
+                return earlier
+        return None
+
+    def _pronoun(self, index: int, mention: dict, position: int) -> dict | None:
+        pronoun = mention["pronoun"]
+        if pronoun in ("he", "him", "she", "her"):
+            gender = PRONOUN_GENDER[pronoun]
+            for roles, reach in ((("subject_here",), 0), (("speaker",), LOOKBACK), (("subject",), 3), (("mention",), LOOKBACK)):
+                for referent in self._recent(index, roles, reach, position):
+                    if referent["kind"] != "person":
+                        continue
+                    if referent.get("gender") in (None, gender):
+                        if referent.get("gender") is None:
+                            self.names.note_gender(referent["key"], gender)
+                            referent = {**referent, "gender": gender}
+                        return referent
+            return None
+        if pronoun in ("they", "them"):
+            for roles, reach in ((("speaker",), 4), (("subject",), 3)):
+                for referent in self._recent(index, roles, reach, position):
+                    if referent["kind"] in ("group", "source") and referent.get("plural"):
+                        return referent
+            return None
+        if pronoun == "it":
+            for roles, reach in ((("speaker",), 3), (("subject",), 2)):
+                for referent in self._recent(index, roles, reach, position):
+                    if referent["kind"] in ("group", "source") and not referent.get("plural"):
+                        return referent
+            return None
+        return None
+
+    def _recent(self, index: int, roles: tuple[str, ...], reach: int, position: int):
+        if roles == ("subject_here",):
+            for sentence, role, referent in reversed(self.memory.entries):
+                if sentence != index:
+                    if sentence < index:
+                        break
+                    continue
+                if role == "subject" and referent.get("position", -1) < position:
+                    yield referent
+            return
+        for referent in self.memory.recent(index, roles, reach):
+            yield referent
+
+
+def speaker_span(referent: dict | None) -> dict | None:
+    if referent is None:
+        return None
+    return {"text": referent["text"], "start": referent["start"], "end": referent["end"]}
