@@ -688,7 +688,7 @@ class ArticleView(ScrollView, can_focus=True):
         width = self._wrap_width or self._content_width()
         located = self._locate(int(self.scroll_y) + y)
         if located is None:
-            return Strip.blank(width, self.rich_style)
+            return Strip.blank(width, self._style(()))
         start, end, last = self._row_bounds(*located)
         return self._row_strip(start, end, last, width)
 
@@ -742,7 +742,7 @@ class ArticleView(ScrollView, can_focus=True):
             cuts.add(b)
         points = sorted(cut for cut in cuts if 0 <= cut <= length)
         segments: list[Segment] = []
-        base = self.rich_style
+        base = self._style(())
         for a, b in zip(points, points[1:]):
             if a >= b:
                 continue
@@ -759,8 +759,17 @@ class ArticleView(ScrollView, can_focus=True):
             if selection is not None and selection[0] <= cursor < selection[1]:
                 names.add("selection")
             segments.append(Segment(" ", self._style(tuple(sorted(names, key=_ORDER_INDEX.__getitem__)))))
-        strip = Strip(segments)
-        if strip.cell_length > width and cursor is not None:
+        cells = length if _not_single_cell(shown) is None else cell_len(shown)
+        if cursor is not None and cursor >= length:
+            cells += 1
+        if cells <= width:
+            # The common case: pad to the width ourselves and hand the Strip its length
+            # (measuring segments again is a large share of a repaint).
+            if cells < width:
+                segments.append(Segment(" " * (width - cells), base))
+            return Strip(segments, width)
+        strip = Strip(segments, cells)
+        if cursor is not None:
             # The cursor may sit on a space hanging past the edge: draw it in the last cell.
             cursor_cell = cell_len(shown[:cursor]) if cursor <= length else strip.cell_length
             if cursor_cell >= width:

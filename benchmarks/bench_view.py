@@ -1,0 +1,399 @@
+"""The reader's speed: first paint, and cursor keys on a 1 MB article.
+
+How it is measured (all numbers against a baseline measured in the same run):
+
+* **First paint** (``first paint: ...`` rows). Each command runs as a subprocess in a
+  pseudo-terminal of 120x40 (``pty.openpty`` + ``TIOCSWINSZ``, ``TERM=xterm-256color``,
+  a throw-away database/cache/config). The clock runs from spawning the process until
+  the word "Donald" (in the first sentence of the seed) appears in what the program
+  wrote to the terminal, escape sequences stripped. So it counts interpreter start,
+  imports, reading the file and the first frame, exactly as a user waits for them (but
+  not a terminal emulator's drawing, which is the same for all). Commands: a bare
+  Textual app showing one ``Static`` with that sentence (the baseline), ``annotate FILE``
+  (the real command, once ``tui/app.py`` exists) and an app holding only the
+  ``ArticleView`` (to tell the view's share from the rest of the app's). Runs are
+  interleaved and the median is reported.
+* **Keys** (``down`` / ``pagedown`` rows). In-process with ``App.run_test`` (headless,
+  120x40): after the view's background wrapping is done, each key is sent through the
+  driver like a real key press, and ``App._display`` is wrapped to catch the frame the
+  key produces (the frame is also turned into terminal bytes, as a real run does).
+  ``CPU per key`` is the main thread's CPU time from sending the key to that frame, so
+  it is the work the key costs, without idle waits; ``key->frame`` is the wall time,
+  which also holds Textual's wait for its next screen update (up to 1/60 s). Baseline:
+  the same keys in a bare app whose focused ``Static`` (showing the seed) updates on
+  each key. Medians over the presses.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import fcntl
+import os
+import pty
+import random
+import re
+import select
+import signal
+import statistics
+import struct
+import subprocess
+import sys
+import tempfile
+import termios
+from pathlib import Path
+from time import perf_counter, thread_time
+
+REPO = Path(__file__).resolve().parents[1]
+SEED = REPO / "seeds" / "article.txt"
+WORD = "Donald"
+COLS, ROWS = 120, 40
+
+_ANSI = re.compile(
+    r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)|P[^\x1b]*\x1b\\|_[^\x1b]*\x1b\\|[@-Z\\-_])"
+)
+
+BARE_APP = '''
+from rich.text import Text
+from textual.app import App
+from textual.widgets import Static
+
+class Bare(App):
+    def compose(self):
+        yield Static(Text("President Donald Trump has asked Russian President Vladimir Putin"))
+
+Bare().run()
+'''
+
+VIEW_APP = '''
+import sys
+from textual.app import App
+from tui.widgets.article_view import ArticleView
+
+text = open(sys.argv[1], encoding="utf-8").read()
+
+class ViewOnly(App):
+    def compose(self):
+        yield ArticleView(text)
+
+ViewOnly().run()
+'''
+
+ANNOTATE = [sys.executable, "-c", "import sys; from tui.cli import main; sys.argv[0] = 'annotate'; main()"]
+
+
+def make_article(path: Path, size: int = 1_000_000) -> Path:
+    """The seed followed by paragraphs of its words, ``size`` characters or more."""
+    seed = SEED.read_text(encoding="utf-8")
+    words = seed.split()
+    rng = random.Random(7)
+    parts = [seed]
+    total = len(seed)
+    while total < size:
+        paragraph = " ".join(rng.choice(words) for _ in range(rng.randint(30, 160)))
+        parts.append(paragraph)
+        total += len(paragraph) + 1
+    path.write_text("\n".join(parts), encoding="utf-8")
+    return path
+
+
+def _env(tmp: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        TERM="xterm-256color",
+        COLUMNS=str(COLS),
+        LINES=str(ROWS),
+        ANNOTATE_DB=str(tmp / "db.json"),
+        ANNOTATE_CACHE_DIR=str(tmp / "cache"),
+        ANNOTATE_CONFIG_DIR=str(tmp / "config"),
+        XDG_DATA_HOME=str(tmp / "xdg-data"),
+        XDG_CACHE_HOME=str(tmp / "xdg-cache"),
+        XDG_CONFIG_HOME=str(tmp / "xdg-config"),
+        PYTHONPATH=str(REPO) + os.pathsep + env.get("PYTHONPATH", ""),
+    )
+    env.pop("TEXTUAL", None)
+    return env
+
+
+def first_paint(cmd: list[str], env: dict[str, str], word: str = WORD, timeout: float = 60.0) -> float | None:
+    """Seconds from spawning ``cmd`` in a 120x40 pty until ``word`` is on its output."""
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", ROWS, COLS, 0, 0))
+    started = perf_counter()
+    process = subprocess.Popen(
+        cmd, stdin=slave, stdout=slave, stderr=slave, env=env, cwd=REPO, start_new_session=True, close_fds=True
+    )
+    os.close(slave)
+    data = b""
+    found = None
+    try:
+        while perf_counter() - started < timeout:
+            ready, _, _ = select.select([master], [], [], 0.2)
+            if ready:
+                try:
+                    chunk = os.read(master, 1 << 16)
+                except OSError:
+                    break
+                if not chunk:
+                    break
+                data += chunk
+                if word in _ANSI.sub("", data.decode("utf-8", "ignore")):
+                    found = perf_counter() - started
+                    break
+            elif process.poll() is not None:
+                break
+    finally:
+        try:
+            os.killpg(process.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        process.wait()
+        os.close(master)
+    return found
+
+
+def _ratio(value: float | None, baseline: float | None) -> float | None:
+    if value is None or not baseline:
+        return None
+    return value / baseline
+
+
+def first_paint_rows(quick: bool, tmp: Path, big: Path) -> list[dict]:
+    env = _env(tmp)
+    bare = tmp / "bare_app.py"
+    bare.write_text(BARE_APP, encoding="utf-8")
+    view = tmp / "view_app.py"
+    view.write_text(VIEW_APP, encoding="utf-8")
+    has_app = (REPO / "tui" / "app.py").exists()
+    commands: dict[str, list[str]] = {"bare": [sys.executable, str(bare)]}
+    if has_app:
+        commands["annotate seed"] = [*ANNOTATE, str(SEED)]
+        commands["annotate 1 MB"] = [*ANNOTATE, str(big)]
+    if not quick or not has_app:
+        commands["ArticleView only, seed"] = [sys.executable, str(view), str(SEED)]
+        commands["ArticleView only, 1 MB"] = [sys.executable, str(view), str(big)]
+    repetitions = 1 if quick else 5
+    if not quick:
+        for cmd in commands.values():  # warm the file cache and the .pyc files
+            first_paint(cmd, env)
+    times: dict[str, list[float]] = {name: [] for name in commands}
+    failures: dict[str, int] = {name: 0 for name in commands}
+    for _ in range(repetitions):
+        for name, cmd in commands.items():
+            elapsed = first_paint(cmd, env)
+            if elapsed is None:
+                failures[name] += 1
+            else:
+                times[name].append(elapsed * 1000)
+    baseline = statistics.median(times["bare"]) if times["bare"] else None
+    rows = []
+    for name in commands:
+        if name == "bare":
+            continue
+        value = statistics.median(times[name]) if times[name] else None
+        ratio = _ratio(value, baseline)
+        note = f"{failures[name]} run(s) never showed {WORD!r}" if failures[name] else None
+        rows.append(
+            {
+                "name": f"first paint: {name}",
+                "value": value,
+                "baseline": baseline,
+                "ratio": ratio,
+                "unit": "ms",
+                "target": "<= 1.2x bare",
+                "ok": None if ratio is None else ratio <= 1.2,
+                "note": note,
+                "runs": len(times[name]),
+            }
+        )
+    return rows
+
+
+# ----- keys --------------------------------------------------------------------------------
+
+
+def _bare_key_app():
+    from rich.text import Text
+    from textual.app import App
+    from textual.widgets import Static
+
+    seed = SEED.read_text(encoding="utf-8")
+
+    class KeyStatic(Static, can_focus=True):
+        BINDINGS = [("down", "bump"), ("pagedown", "bump")]
+        presses = 0
+
+        def action_bump(self) -> None:
+            self.presses += 1
+            self.update(Text(f"{self.presses} {seed}"))
+
+    class BareKeys(App):
+        def compose(self):
+            yield KeyStatic(Text(seed))
+
+        def on_mount(self) -> None:
+            self.query_one(KeyStatic).focus()
+
+    return BareKeys()
+
+
+def _view_key_app(text: str):
+    from textual.app import App
+
+    from tui.widgets.article_view import ArticleView
+
+    class ViewOnly(App):
+        def compose(self):
+            yield ArticleView(text)
+
+        def on_mount(self) -> None:
+            self.query_one(ArticleView).focus()
+
+    return ViewOnly()
+
+
+def _real_key_app(path: Path, tmp: Path):
+    from annotations.document import load_document
+    from annotations.store import open_store
+    from tui.app import AnnotateApp
+
+    store = open_store(tmp / "keys-db.json")
+    return AnnotateApp(load_document(path), store, run_analysis=False)
+
+
+async def _settle(app) -> None:
+    try:
+        from tui.widgets.article_view import ArticleView
+
+        views = list(app.screen.query(ArticleView))
+    except Exception:  # noqa: BLE001
+        views = []
+    deadline = perf_counter() + 30
+    for view in views:
+        while view._background_timer is not None and perf_counter() < deadline:
+            await asyncio.sleep(0.05)
+    await asyncio.sleep(0.2)
+
+
+async def _key_costs(app, key: str, presses: int) -> tuple[float, float]:
+    """(median wall ms, median CPU ms) from sending ``key`` to the frame it causes."""
+    from textual import events
+    from textual._compositor import CompositorUpdate
+
+    walls: list[float] = []
+    cpus: list[float] = []
+    async with app.run_test(size=(COLS, ROWS)) as pilot:
+        await pilot.pause()
+        await _settle(app)
+        frame = asyncio.Event()
+        stamp: list[tuple[float, float]] = []
+        console = app.console
+
+        def display(screen, renderable) -> None:
+            if renderable is None:
+                return
+            if isinstance(renderable, CompositorUpdate):
+                renderable.render_segments(console)
+            stamp.append((perf_counter(), thread_time()))
+            frame.set()
+
+        app._display = display  # type: ignore[method-assign]
+        driver = app._driver
+        for _ in range(presses):
+            frame.clear()
+            await asyncio.sleep(0.02)  # idle before each key
+            frame.clear()
+            wall, cpu = perf_counter(), thread_time()
+            event = events.Key(key, None)
+            event.set_sender(app)
+            driver.send_message(event)
+            try:
+                await asyncio.wait_for(frame.wait(), 5)
+            except asyncio.TimeoutError:
+                continue
+            walls.append((stamp[-1][0] - wall) * 1000)
+            cpus.append((stamp[-1][1] - cpu) * 1000)
+        app._display = type(app)._display.__get__(app)  # type: ignore[method-assign]
+    if not walls:
+        raise RuntimeError(f"no frame after {key!r}")
+    return statistics.median(walls), statistics.median(cpus)
+
+
+def key_rows(quick: bool, tmp: Path, big: Path) -> list[dict]:
+    presses = 8 if quick else 60
+    text = big.read_text(encoding="utf-8")
+    hosts: list[tuple[str, object]] = [("ArticleView only", lambda: _view_key_app(text))]
+    note = None
+    if (REPO / "tui" / "app.py").exists():
+        hosts.insert(0, ("annotate", lambda: _real_key_app(big, tmp)))
+    rows: list[dict] = []
+    for key in ("down", "pagedown"):
+        base_wall, base_cpu = asyncio.run(_key_costs(_bare_key_app(), key, presses))
+        for host, factory in hosts:
+            try:
+                wall, cpu = asyncio.run(_key_costs(factory(), key, presses))
+            except Exception as error:  # noqa: BLE001 - one host failing keeps the rest
+                note = f"{host}: {type(error).__name__}: {error}"
+                rows.append({"name": f"{key}: {host}, 1 MB", "value": None, "baseline": None, "ratio": None, "unit": "ms", "target": "< 10 ms", "ok": False, "note": note})
+                continue
+            rows.append(
+                {
+                    "name": f"{key}: CPU per key, {host}, 1 MB",
+                    "value": cpu,
+                    "baseline": base_cpu,
+                    "ratio": _ratio(cpu, base_cpu),
+                    "unit": "ms",
+                    "target": "< 10 ms",
+                    "ok": cpu < 10,
+                }
+            )
+            rows.append(
+                {
+                    "name": f"{key}: key->frame, {host}, 1 MB",
+                    "value": wall,
+                    "baseline": base_wall,
+                    "ratio": _ratio(wall, base_wall),
+                    "unit": "ms",
+                    "target": "info (holds the 1/60 s frame wait)",
+                    "ok": None,
+                }
+            )
+    return rows
+
+
+def wrap_rows(big: Path) -> list[dict]:
+    """Wrapping the whole 1 MB article at 118 columns (what the background job does)."""
+    from tui.widgets.article_view import ArticleView
+
+    text = big.read_text(encoding="utf-8")
+    view = ArticleView(text)
+    view._content_width = lambda: COLS - 2  # type: ignore[method-assign]
+    started = perf_counter()
+    view.wrap_all()
+    elapsed = (perf_counter() - started) * 1000
+    return [
+        {
+            "name": "wrap all of 1 MB (background, in slices)",
+            "value": elapsed,
+            "baseline": None,
+            "ratio": None,
+            "unit": "ms",
+            "target": "info",
+            "ok": None,
+        }
+    ]
+
+
+def run(quick: bool) -> list[dict]:
+    with tempfile.TemporaryDirectory(prefix="annotate-bench-") as folder:
+        tmp = Path(folder)
+        big = make_article(tmp / "article-1mb.txt")
+        rows = first_paint_rows(quick, tmp, big)
+        rows += key_rows(quick, tmp, big)
+        rows += wrap_rows(big)
+    return rows
+
+
+if __name__ == "__main__":
+    from benchmarks.run import print_table
+
+    print_table(run("--quick" in sys.argv))
