@@ -281,6 +281,10 @@ class ClaimBuilder:
             if channel is None and key is None:
                 # "Putin ... at a Kremlin press conference": remembered for his claims that follow
                 continue
+            remembered = last_channel.get(key) if key else None
+            if channel is not None and remembered and _anaphoric(channel["text"]) \
+                    and sentence.index - remembered[0] <= CHANNEL_PERSIST:
+                channel = None  # "during these remarks", "the post": the one named before
             if channel is not None:
                 targets = [key] if key else [self.resolver.referent_of(sentence.index, s, remember=False)["key"]
                                              for s in sentence.features["subjects"]
@@ -412,6 +416,11 @@ class ClaimBuilder:
         if stems and any(_stem(w) in stems for w in re.findall(r"[A-Z][\w\u2019'-]+", content) if len(w) >= 4):
             return True
         return False
+
+
+def _anaphoric(text: str) -> bool:
+    words = text.lower().split()
+    return len(words) <= 2 and words[0] in ("this", "that", "these", "those", "the", "his", "her", "its", "their")
 
 
 def _stem(word: str) -> str:

@@ -129,6 +129,8 @@ def news_entities(doc: Doc) -> Doc:
                 label = known
             elif len(text) >= 6 or _in_caps_run(ent):
                 continue  # a shouted common word ("COMPLETELY"), not a name
+            elif label == "PERSON":
+                label = "ORG"  # a short ALL-CAPS name is an acronym ("CHAS"), not a person
         gazetteer_label = index.labels.get(text)
         if gazetteer_label == "NORP" or index.kinds.get(text) == "demonym":
             label = "NORP"

@@ -1,30 +1,40 @@
 """Contradictions: two claims by different speakers on the same topic, one denying or
 negating what the other asserts.
 
-Topic overlap counts shared content words, with synonyms ("surrounded" ~ "encirclement")
-from the lexicon. Each negative claim is paired with at most ``MAX_PARTNERS`` claims,
-the closest in topic, so the list stays short enough to read.
+Topic overlap is the shared content words, weighted by how rare they are among the
+document's claims (a word in every claim, like the country at war, says little), with
+synonyms from the lexicon ("surrounded" ~ "encirclement"). A pair needs a shared event
+word (a verb or adjective, or an event synonym group), not just shared names. Each
+negative claim is paired with at most ``MAX_PARTNERS`` claims, the closest in topic.
 """
 
 from __future__ import annotations
 
+import math
+import re
 from functools import lru_cache
 
 from annotations.analysis.resources import lexicon
 
 MAX_PARTNERS = 2
-MIN_SCORE = 4
+MIN_SCORE = 3.0
+# a claim reported in a side clause ("... as Russia has claimed progress") is mostly the
+# writer's sentence, not one side of a dispute
+MAX_ASSERT_DEPTH = 1
 DENYING_VERBS = {"deny", "dispute", "reject", "refute", "dismiss", "contradict", "rebut", "blast"}
 GENERIC = {"say", "year", "time", "people", "thing", "way", "day", "week", "month", "percent", "number", "part",
-           "also", "many", "much", "more", "most", "other", "new", "first", "last", "own", "good", "bad"}
+           "also", "many", "much", "more", "most", "other", "new", "first", "last", "own", "good", "bad", "make",
+           "take", "come", "get", "give", "go", "have", "be", "do"}
 
 
 @lru_cache(maxsize=1)
-def synonym_groups() -> dict[str, int]:
-    groups = {}
-    for number, words in enumerate(lexicon()["synonyms"]):
-        for word in words:
-            groups.setdefault(word.lower(), number)
+def synonym_groups() -> dict[str, tuple[str, bool]]:
+    """word -> (group key, is an event group)."""
+    groups: dict[str, tuple[str, bool]] = {}
+    for name, event in (("event_synonyms", True), ("synonyms", False)):
+        for number, words in enumerate(lexicon().get(name, [])):
+            for word in words:
+                groups.setdefault(word.lower(), (f"{'e' if event else 's'}{number}", event))
     return groups
 
 
@@ -32,28 +42,19 @@ def _stem(word: str) -> str:
     return word[:6] if len(word) > 6 else word
 
 
-def topic_profile(keys: list[list[str]]) -> dict[str, tuple[int, str]]:
-    """key -> (weight, class): synonym groups weigh 2 (they carry the event), words 1."""
+def topic_profile(keys: list[list[str]]) -> dict[str, bool]:
+    """key -> whether it names an event (predicate or event synonym) rather than a participant."""
     groups = synonym_groups()
-    profile: dict[str, tuple[int, str]] = {}
+    profile: dict[str, bool] = {}
     for lemma, kind in keys:
         if lemma in GENERIC:
             continue
         group = groups.get(lemma)
-        if group is not None:
-            profile[f"syn:{group}"] = (2, "p")
-        weight = 2 if kind == "p" else 1
+        if group is not None and kind != "m":
+            profile[f"syn:{group[0]}"] = group[1]
         key = f"w:{_stem(lemma)}"
-        if profile.get(key, (0, ""))[0] < weight:
-            profile[key] = (weight, kind)
+        profile[key] = profile.get(key, False) or kind == "p"
     return profile
-
-
-def overlap(a: dict, b: dict) -> tuple[int, bool, list[str]]:
-    shared = set(a) & set(b)
-    score = sum(min(a[k][0], b[k][0]) for k in shared)
-    has_predicate = any(k.startswith("syn:") or a[k][1] == "p" for k in shared)
-    return score, has_predicate, sorted(shared)
 
 
 def is_negative(claim: dict, info: dict) -> bool:
@@ -66,25 +67,51 @@ def is_negative(claim: dict, info: dict) -> bool:
     return any(n["in_quote"] for n in info.get("negations", []))
 
 
+def _name_stems(text: str) -> set[str]:
+    words = re.findall(r"[^\W_]+", text.lower().replace("\u2019s", "").replace("'s", ""))
+    return {_stem(w) for w in words if len(w) > 2 and w not in ("the", "and")}
+
+
+def same_speaker(a: str, b: str) -> bool:
+    """"the Ukrainian military leadership" and "Ukraine's military leadership" are one speaker."""
+    if a == b:
+        return True
+    wa, wb = _name_stems(a), _name_stems(b)
+    head_a = _stem(re.findall(r"[^\W_]+", a.lower())[-1]) if re.findall(r"[^\W_]+", a) else ""
+    head_b = _stem(re.findall(r"[^\W_]+", b.lower())[-1]) if re.findall(r"[^\W_]+", b) else ""
+    return head_a == head_b and len(wa & wb) >= 2
+
+
 def _topic_words(shared: list[str], keys: list[list[str]]) -> str:
     groups = synonym_groups()
     words = []
-    for lemma, _kind in keys:
+    # event words first: they say what the dispute is about
+    for lemma, _kind in sorted(keys, key=lambda k: (k[1] != "p" and not groups.get(k[0], ("", False))[1], k[0])):
         if lemma in GENERIC:
             continue
         group = groups.get(lemma)
-        if (group is not None and f"syn:{group}" in shared) or f"w:{_stem(lemma)}" in shared:
+        if (group is not None and f"syn:{group[0]}" in shared) or f"w:{_stem(lemma)}" in shared:
             if lemma not in words:
                 words.append(lemma)
     return ", ".join(words[:3]) or "the same topic"
 
 
 def find_contradictions(claims: list[dict], infos: dict[str, dict]) -> list[dict]:
-    """claims: contract dicts (id, speaker, cues ...); infos: id -> {keys, report, negations, speaker_key}."""
+    """claims: contract dicts (id, speaker, cues ...); infos: id -> {keys, report, negations, speaker_key, depth}."""
     profiles = {c["id"]: topic_profile(infos[c["id"]]["keys"]) for c in claims}
+    frequency: dict[str, int] = {}
+    for profile in profiles.values():
+        for key in profile:
+            frequency[key] = frequency.get(key, 0) + 1
+    total = max(1, len(claims))
+
+    def weight(key: str, event: bool) -> float:
+        return math.log((total + 1) / frequency[key]) * (2.0 if event else 1.0)
+
     negative = {c["id"]: is_negative(c, infos[c["id"]]) for c in claims}
-    pairs: dict[tuple[str, str], dict] = {}
     order = {c["id"]: i for i, c in enumerate(claims)}
+    by_id = {c["id"]: c for c in claims}
+    pairs: dict[tuple[str, str], dict] = {}
     for claim in claims:
         cid = claim["id"]
         key = infos[cid].get("speaker_key")
@@ -94,21 +121,26 @@ def find_contradictions(claims: list[dict], infos: dict[str, dict]) -> list[dict
         for other in claims:
             oid = other["id"]
             other_key = infos[oid].get("speaker_key")
-            if oid == cid or other_key is None or other_key == key or negative[oid]:
+            if oid == cid or other_key is None or negative[oid] or same_speaker(key, other_key):
                 continue
-            score, has_predicate, shared = overlap(profiles[cid], profiles[oid])
-            if score >= MIN_SCORE and has_predicate:
-                scored.append((-score, abs(order[oid] - order[cid]), oid, shared))
+            if infos[oid].get("depth", 0) > MAX_ASSERT_DEPTH:
+                continue
+            a, b = profiles[cid], profiles[oid]
+            shared = set(a) & set(b)
+            if not any(a[k] or b[k] for k in shared if k.startswith("syn:e") or (a[k] and b[k])):
+                continue  # names in common are not a topic; an event must be shared
+            score = sum(weight(k, a[k] or b[k]) for k in shared)
+            if score >= MIN_SCORE:
+                scored.append((-score, abs(order[oid] - order[cid]), oid, sorted(shared)))
         scored.sort()
         for _neg_score, _distance, oid, shared in scored[:MAX_PARTNERS]:
             first, second = sorted((cid, oid), key=lambda i: order[i])
             if (first, second) in pairs:
                 continue
-            other = next(c for c in claims if c["id"] == oid)
             topic = _topic_words(shared, infos[cid]["keys"])
             pairs[(first, second)] = {
                 "claims": [first, second],
-                "note": f"{other['speaker']['text']} asserts it, {claim['speaker']['text']} denies or "
+                "note": f"{by_id[oid]['speaker']['text']} asserts it; {claim['speaker']['text']} denies or "
                         f"negates it (on: {topic})",
             }
     return [pairs[k] for k in sorted(pairs, key=lambda k: (order[k[0]], order[k[1]]))]

@@ -144,10 +144,12 @@ def mention(head: Token) -> dict:
 
 
 def _subject_of(verb: Token) -> Token | None:
-    for child in verb.children:
-        if child.dep_ in SUBJECT_DEPS:
+    """The verb's subject; a real one before a relative pronoun the parser also hung there."""
+    subjects = [child for child in verb.children if child.dep_ in SUBJECT_DEPS]
+    for child in subjects:
+        if child.lower_ not in RELATIVE_PRONOUNS:
             return child
-    return None
+    return subjects[0] if subjects else None
 
 
 def _is_passive(verb: Token) -> bool:
@@ -205,6 +207,13 @@ def _speaker_for(verb: Token, strong: bool) -> tuple[Token | None, str]:
     return None, "none"
 
 
+def _speaker_like(head: Token) -> bool:
+    if head.pos_ in ("PRON", "PROPN") or head.ent_type_ in ("PERSON", "ORG", "GPE", "NORP"):
+        return True
+    lemma = head.lemma_.lower()
+    return lemma in word_set("unnamed_heads") or lemma in word_set("group_nouns")
+
+
 def _content_negated(verb: Token) -> bool:
     for child in verb.children:
         if child.dep_ in ("ccomp", "xcomp", "dobj"):
@@ -241,6 +250,8 @@ def reporting_candidates(sent: Span, quotes: list[QuoteRegion]) -> list[dict]:
             continue
         if _in_quote(quotes, head):
             continue
+        if is_weak and not _speaker_like(head):
+            continue  # "the move could ... show": weak verbs need a person or body as subject
         found.append({
             "verb": lemma,
             "verb_start": token.idx,
@@ -449,7 +460,10 @@ def _content_keys(sent: Span) -> list[list[str]]:
         lemma = token.lemma_.lower()
         if lemma in verbs:
             continue
-        kind = "p" if token.pos_ in ("VERB", "ADJ") else "n"
+        # "Ukrainian" is an adjective but names a side, not an event
+        kind = "p" if token.pos_ in ("VERB", "ADJ") and not token.ent_type_ and not token.is_title else "n"
+        if token.dep_ == "amod" and token.pos_ in ("VERB", "ADJ"):
+            kind = "m"  # "surrounding villages": a modifier, not the event the claim is about
         keys.add((lemma, kind))
         if token.lower_ != lemma:
             keys.add((token.lower_, kind))

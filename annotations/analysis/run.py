@@ -82,6 +82,9 @@ def analyse_records(text: str, entities: list[dict], features: list[dict]) -> di
             "report": sentence.report if sentence.own is not None else None,
             "negations": f["negations"],
             "speaker_key": sentence.speaker["key"] if sentence.speaker else None,
+            # how deep the reporting verb sits: a claim reported in a side clause ("as Russia
+            # has claimed ...") is mostly the writer's, not a side in a dispute
+            "depth": min((r["depth"] for r in f["reports"]), default=0) if sentence.own is not None else 0,
         }
     notes = reliability_notes(text, claims, table)
     contradictions = find_contradictions(claims, infos)

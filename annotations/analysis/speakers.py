@@ -128,6 +128,7 @@ class SpeakerResolver:
         self.sources = sources
         self.memory = Memory()
         self.org_mentions = sorted((e for e in entities if e["label"] in ("ORG",)), key=lambda e: e["start"])
+        self.person_mentions = sorted((e for e in entities if e["label"] == "PERSON"), key=lambda e: e["start"])
         self.recent_speaker_keys: list[str] = []
         self.np_history: list[dict] = []  # non-person noun-phrase referents, for "the UGA researchers"
 
@@ -155,6 +156,14 @@ class SpeakerResolver:
         """The referent a speaker/subject mention stands for, or None (unknown pronoun)."""
         if mention.get("pronoun"):
             return self._pronoun(index, mention, position if position is not None else mention["start"])
+        if not mention.get("person"):
+            # the chunk's model missed the name, the document-level vote found it ("Trump" as ORG)
+            for ent in self.person_mentions:
+                if ent["start"] >= mention["end"]:
+                    break
+                if ent["start"] >= mention["start"] and ent["end"] <= mention["end"]:
+                    mention = {**mention, "person": ent}
+                    break
         if mention.get("person"):
             referent = self.names.resolve(mention["person"], self.recent_speaker_keys)
             self.names.note_gender(referent["key"], mention.get("gender"))
@@ -212,7 +221,8 @@ class SpeakerResolver:
         head = referent.get("head")
         if not head:
             return None
-        words = {w.strip("()").lower() for w in mention["text"].split() if w[:1].isupper()}
+        words = {w.strip("()").lower() for w in mention["text"].split()
+                 if w[:1].isupper() and w.lower() not in ("the", "a", "an", "this", "that", "these", "those")}
         for earlier in reversed(self.np_history):
             if earlier.get("head") != head or earlier["start"] >= referent["start"]:
                 continue
