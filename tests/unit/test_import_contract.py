@@ -49,8 +49,8 @@ def test_headless_cli_commands_do_not_load_textual(tmp_path):
         "import sys; from tui import cli\n"
         "try:\n    cli.main(['--db', sys.argv[1], 'list'])\n"
         "except SystemExit: pass\n"
-        "print(','.join(sorted(m for m in sys.modules if m.split('.')[0] == 'textual')))"
+        "print('LOADED=' + ','.join(sorted(m for m in sys.modules if m.split('.')[0] == 'textual')))"
     )
     out = subprocess.run([sys.executable, "-c", code, str(tmp_path / "db.json")], capture_output=True,
                          text=True, cwd=REPO, check=True)
-    assert out.stdout.strip().splitlines()[-1:] in ([""], [])
+    assert out.stdout.splitlines()[-1] == "LOADED="
