@@ -207,6 +207,27 @@ def _speaker_for(verb: Token, strong: bool) -> tuple[Token | None, str]:
     return None, "none"
 
 
+def _opening_subject(verb: Token, quotes: list[QuoteRegion]) -> Token | None:
+    """`Jeff Gamet, managing editor of ..., said`: when the parser hangs the name elsewhere,
+    the noun phrase that opens the sentence before the first comma is the subject."""
+    sent = verb.sent
+    segment = []
+    for token in sent:
+        if token.i >= verb.i or token.text in (",", "\u2014", "--", ":"):
+            break
+        segment.append(token)
+    if not segment or _in_quote(quotes, segment[0]):
+        return None
+    for ent in sent.ents:
+        if ent.start >= segment[0].i and ent.end <= segment[-1].i + 1 and ent.label_ in ("PERSON", "ORG"):
+            return ent.root
+    roots = [t for t in segment if not (segment[0].i <= t.head.i <= segment[-1].i) or t.head.i == t.i]
+    if len(roots) == 1 and roots[0].pos_ in ("NOUN", "PROPN") and roots[0].tag_ != "NNP" or \
+            (len(roots) == 1 and roots[0].pos_ == "PROPN"):
+        return roots[0]
+    return None
+
+
 def _speaker_like(head: Token) -> bool:
     if head.pos_ in ("PRON", "PROPN") or head.ent_type_ in ("PERSON", "ORG", "GPE", "NORP"):
         return True
@@ -240,6 +261,8 @@ def reporting_candidates(sent: Span, quotes: list[QuoteRegion]) -> list[dict]:
             continue
         is_weak = lemma in weak and not concern
         head, how = _speaker_for(token, strong=not is_weak)
+        if head is None and how == "none" and token.dep_ == "ROOT" and not is_weak:
+            head, how = _opening_subject(token, quotes), "opening"
         if head is None:
             continue
         if head.lower_ in FIRST_PERSON or (head.dep_ == "expl"):

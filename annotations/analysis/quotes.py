@@ -65,6 +65,8 @@ def find_quotes(text: str) -> list[QuoteRegion]:
     regions: list[QuoteRegion] = []
     carried_open = False  # the previous paragraph ended inside a quote
     for para_start, para_end in _paragraphs(text):
+        if not text[para_start:para_end].strip():
+            continue  # blank lines between paragraphs do not close a running quote
         open_at: int | None = None
         continued = False
         first_mark = True

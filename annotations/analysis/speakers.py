@@ -164,6 +164,9 @@ class SpeakerResolver:
                 if ent["start"] >= mention["start"] and ent["end"] <= mention["end"]:
                     mention = {**mention, "person": ent}
                     break
+        if not mention.get("person") and mention.get("proper") and self.names.candidates(name_tokens(mention["text"])):
+            # "Curie" where the model tagged nothing, after "Curie Kim" was named
+            mention = {**mention, "person": {"start": mention["start"], "end": mention["end"], "text": mention["text"]}}
         if mention.get("person"):
             referent = self.names.resolve(mention["person"], self.recent_speaker_keys)
             self.names.note_gender(referent["key"], mention.get("gender"))
