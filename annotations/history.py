@@ -1,9 +1,9 @@
 """Undo/redo as data: every change is a history entry stored beside the annotations.
 
-An entry lists record-level changes (``table``, ``id``, ``before``, ``after``; None
-means "absent") and a short description.  Undo writes each ``before`` back (last
-change first), redo writes each ``after``; the entry is flagged ``undone`` in the same
-write.  Because entries live in the store, undo is unlimited, survives a restart, and
+An entry lists record-level changes (``table``, ``id`` and the record's state before
+or after, None meaning "absent") and a short description.  Undo writes each
+``before`` back (last change first), redo writes each ``after``; the entry is flagged
+``undone`` in the same write.  Because entries live in the store, undo is unlimited, survives a restart, and
 each operation's change and its entry reach the disk in one atomic write.
 
 A new change on a document drops that document's undone entries (the redo branch),
@@ -42,14 +42,30 @@ def _set(records: Records, table: str, record_id: str, value: dict | None) -> No
         records.put(table, dict(value))
 
 
-def apply_forward(records: Records, changes: list[dict]) -> None:
-    for item in changes:
-        _set(records, item["table"], item["id"], item["after"])
+# An entry stores only the side it will need next.  While an entry is done, the
+# "after" state is what the table holds now, so only "before" is kept (an added
+# annotation costs a few bytes of history, not a second copy of itself); undo reads
+# the current record back into "after" as it restores "before", and redo does the
+# reverse.  This halves the file, and every write rewrites the whole file.
 
 
-def apply_backward(records: Records, changes: list[dict]) -> None:
+def _undo_changes(records: Records, changes: list[dict]) -> list[dict]:
+    stored = []
     for item in reversed(changes):
-        _set(records, item["table"], item["id"], item["before"])
+        current = records.get(item["table"], item["id"])
+        _set(records, item["table"], item["id"], item.get("before"))
+        stored.append({"table": item["table"], "id": item["id"], "after": None if current is None else dict(current)})
+    stored.reverse()
+    return stored
+
+
+def _redo_changes(records: Records, changes: list[dict]) -> list[dict]:
+    stored = []
+    for item in changes:
+        current = records.get(item["table"], item["id"])
+        _set(records, item["table"], item["id"], item.get("after"))
+        stored.append({"table": item["table"], "id": item["id"], "before": None if current is None else dict(current)})
+    return stored
 
 
 def entries(records: Records, doc_sha: str) -> list[dict]:
@@ -59,19 +75,20 @@ def entries(records: Records, doc_sha: str) -> list[dict]:
 
 def record(records: Records, doc_sha: str, description: str, changes: list[dict]) -> dict:
     """Apply ``changes`` and add their history entry, dropping the redo branch."""
-    existing = entries(records, doc_sha)
-    for entry in existing:
+    top = 0
+    for entry in records.records(HISTORY_TABLE, doc_sha):
         if entry.get("undone"):
             records.delete(HISTORY_TABLE, entry["id"])
-    seq = (existing[-1]["seq"] + 1) if existing else 1
-    apply_forward(records, changes)
+        elif entry["seq"] > top:
+            top = entry["seq"]
+    stored = _redo_changes(records, changes)
     entry = {
         "id": new_id(),
         "doc_sha": doc_sha,
-        "seq": seq,
+        "seq": top + 1,
         "time": now_iso(),
         "description": description,
-        "changes": changes,
+        "changes": stored,
         "undone": False,
     }
     records.put(HISTORY_TABLE, entry)
@@ -80,23 +97,23 @@ def record(records: Records, doc_sha: str, description: str, changes: list[dict]
 
 def undo(records: Records, doc_sha: str) -> str | None:
     """Undo the document's latest change; its description, or None if there is none."""
-    done = [entry for entry in entries(records, doc_sha) if not entry.get("undone")]
+    done = [entry for entry in records.records(HISTORY_TABLE, doc_sha) if not entry.get("undone")]
     if not done:
         return None
-    entry = done[-1]
-    apply_backward(records, entry["changes"])
-    records.put(HISTORY_TABLE, {**entry, "undone": True})
+    entry = max(done, key=lambda item: item["seq"])
+    stored = _undo_changes(records, entry["changes"])
+    records.put(HISTORY_TABLE, {**entry, "changes": stored, "undone": True})
     return entry["description"]
 
 
 def redo(records: Records, doc_sha: str) -> str | None:
     """Redo the earliest undone change; its description, or None if there is none."""
-    undone = [entry for entry in entries(records, doc_sha) if entry.get("undone")]
+    undone = [entry for entry in records.records(HISTORY_TABLE, doc_sha) if entry.get("undone")]
     if not undone:
         return None
-    entry = undone[0]
-    apply_forward(records, entry["changes"])
-    records.put(HISTORY_TABLE, {**entry, "undone": False})
+    entry = min(undone, key=lambda item: item["seq"])
+    stored = _redo_changes(records, entry["changes"])
+    records.put(HISTORY_TABLE, {**entry, "changes": stored, "undone": False})
     return entry["description"]
 
 
