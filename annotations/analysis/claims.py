@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from annotations.analysis.quotes import QuoteRegion
+from annotations.analysis.quotes import BULLETS, QuoteRegion
 from annotations.analysis.resources import SourceTable, gazetteer_index, lexicon, word_set
 from annotations.analysis.speakers import NameBook, SpeakerResolver, speaker_span
 
@@ -118,9 +118,9 @@ class ClaimBuilder:
                 if referent is not None:
                     sentence.own_mention = f["according"]
                     sentence.report = {"verb": "according", "content_negated": False}
-            if referent is None and f["colon_end"] and f["subjects"]:
+            if referent is None and f["colon_end"] and (f["subjects"] or f.get("opening")):
                 # "A source provided a memo ..., which include:" introduces the quotes below
-                root_subjects = [s for s in f["subjects"] if s.get("root")] or f["subjects"]
+                root_subjects = [s for s in f["subjects"] if s.get("root")] or f["subjects"] or [f["opening"]]
                 intro = self.resolver.referent_of(sentence.index, root_subjects[0])
                 sentence.features["intro"] = intro
             if referent is not None:
@@ -169,7 +169,12 @@ class ClaimBuilder:
             if found is not None and found[0] is not None:
                 speakers[i] = found
         self.quote_speakers = speakers
+        list_speaker = None  # the body introducing a bulleted list ("..., which include:")
         for sentence in self.sentences:
+            if sentence.features.get("intro") is not None:
+                list_speaker = (sentence.features["intro"], sentence.paragraph)
+            elif list_speaker and sentence.paragraph != list_speaker[1] and not self._is_list_item(sentence):
+                list_speaker = None
             f = sentence.features
             length = max(1, f["end"] - f["start"])
             best_region, best_share = None, 0.0
@@ -190,13 +195,20 @@ class ClaimBuilder:
                 if referent is not None and self.quotes[best_region].word_count(self.text) >= 3:
                     sentence.speaker = referent
                     sentence.speaker_mention = mention
+            if sentence.speaker is None and list_speaker and sentence.paragraph != list_speaker[1] \
+                    and self._is_list_item(sentence):
+                sentence.speaker = list_speaker[0]
 
     def _paragraph_index(self, offset: int) -> int:
         return self.text.count("\n", 0, offset)
 
     def _starts_paragraph(self, region: QuoteRegion) -> bool:
         line_start = self.text.rfind("\n", 0, region.start) + 1
-        return not self.text[line_start:region.start].strip()
+        return not self.text[line_start:region.start].strip().strip(BULLETS).strip()
+
+    def _is_list_item(self, sentence: Sentence) -> bool:
+        line_start = self.text.rfind("\n", 0, sentence.features["start"]) + 1
+        return self.text[line_start:line_start + 2].strip()[:1] in BULLETS and bool(self.text[line_start:line_start + 2].strip())
 
     def _previous_paragraph_speaker(self, offset: int):
         para = self._paragraph_index(offset)

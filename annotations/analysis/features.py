@@ -514,6 +514,15 @@ def sentence_features(sent: Span, quotes: list[QuoteRegion]) -> dict:
             m["verb_start"] = token.head.idx
             subjects.append(m)
     persons = [{"start": e.start_char, "end": e.end_char, "text": e.text} for e in sent.ents if e.label_ == "PERSON"]
+    opening = None
+    if stripped.endswith(":"):
+        # "A House Democratic source provided ... a memo ..., which include:" -- who opens
+        # the sentence introduces the list or quote below, whatever the parser made of it
+        first_words = [t for t in sent if not (t.is_punct or t.is_space)][:1]
+        for chunk in sent.noun_chunks:
+            if first_words and chunk.start <= first_words[0].i + 1 and not _in_quote(quotes, chunk.root):
+                opening = {**mention(chunk.root), **_char_span(doc, chunk.start, chunk.end)}
+            break
     groups = [{"start": e.start_char, "end": e.end_char, "text": e.text, "label": e.label_}
               for e in sent.ents if e.label_ in ("ORG", "GPE", "NORP")]
     imperative = (root.tag_ == "VB" and not any(c.dep_ in ("nsubj", "aux", "auxpass", "nsubjpass", "mark") for c in root.children)
@@ -533,6 +542,7 @@ def sentence_features(sent: Span, quotes: list[QuoteRegion]) -> dict:
         "reports": reporting_candidates(sent, quotes),
         "according": according_to(sent),
         "subjects": subjects,
+        "opening": opening,
         "persons": persons,
         "groups": groups,
         "channels": channel_candidates(sent, quotes),

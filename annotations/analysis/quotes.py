@@ -18,6 +18,7 @@ CLOSING = "\u201d"  # ”
 STRAIGHT = '"'
 # characters after which a straight quote opens
 OPEN_CONTEXT = set(" \t\n([{\u2014\u2013-:/")
+BULLETS = "\u2022\u00b7\u25aa\u25cf*-\u2013\u2014>"
 SINGLE_QUOTED = re.compile(r"(?<![\w])[\u2018']([^\u2018\u2019'\n\"\u201c\u201d]{1,60}?)[\u2019'](?![\w])")
 
 
@@ -80,7 +81,7 @@ def find_quotes(text: str) -> list[QuoteRegion]:
                 opens = ch in OPENING
             if opens:
                 if open_at is None:
-                    continued = carried_open and first_mark and not text[para_start:pos].strip()
+                    continued = carried_open and first_mark and not text[para_start:pos].strip().strip(BULLETS).strip()
                     open_at = pos
                 # an opening mark inside an open quote (doubled marks, typos): ignore it
             else:
