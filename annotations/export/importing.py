@@ -335,10 +335,14 @@ def parse_w3c_annotation(item: object, number: int, source: str, document) -> Ca
         notes.append("tags: " + ", ".join(tags[1:]))
     generator = _agent_name(item.get("generator"))
     origin = "user"
-    if generator and "(" in generator and generator.startswith("annotate"):
+    if generator and generator.startswith("annotate") and "(" in generator:
         inner = generator[generator.rfind("(") + 1 : generator.rfind(")")]
         if inner.startswith("suggestion:"):
             origin = inner  # our own export of an accepted suggestion
+        elif " analysis (" in generator:
+            # a machine suggestion exported with --include-suggestions: keep it marked
+            kind = {"tagging": "entity", "assessing": "claim", "commenting": "note"}
+            origin = "suggestion:" + next((kind[m] for m in kind if m in motivations), "import")
     return Candidate(
         number=number,
         id=_id_from_iri(ident) if ident else None,

@@ -462,3 +462,18 @@ def test_write_atomically_replaces_and_keeps_no_temp(tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == ["out.json"]
     with pytest.raises(OSError):
         write_atomically(tmp_path / "missing-folder" / "out.json", "x")
+
+
+def test_exported_suggestions_import_marked_as_suggestions(store, seed_doc, tmp_path):
+    store.register_document(seed_doc)
+    start = seed_doc.text.index("Kyiv")
+    analysis = {"model": {"name": "m", "version": "1"},
+                "entities": [{"start": start, "end": start + 4, "text": "Kyiv", "label": "GPE"}],
+                "claims": [], "notes": []}
+    out = tmp_path / "suggested.jsonld"
+    out.write_text(export_document(store, seed_doc, "w3c", analysis=analysis), encoding="utf-8")
+    fresh = open_store(tmp_path / "fresh.json")
+    import_annotations(fresh, seed_doc, out)
+    [imported] = fresh.annotations(seed_doc.sha256)
+    assert (imported.text, imported.label, imported.origin) == ("Kyiv", "GPE", "suggestion:entity")
+    fresh.close()
