@@ -12,7 +12,11 @@ How it is measured (all numbers against a baseline measured in the same run):
   Textual app showing one ``Static`` with that sentence (the baseline), ``annotate FILE``
   (the real command, once ``tui/app.py`` exists) and an app holding only the
   ``ArticleView`` (to tell the view's share from the rest of the app's). Runs are
-  interleaved and the median is reported.
+  interleaved and the median is reported. Byte code: this environment sets
+  ``PYTHONDONTWRITEBYTECODE``, which would make every run compile the project's
+  sources (tens of ms that a user's install does not pay): the runs are started
+  without it, after ``compileall`` wrote the project's byte code (``__pycache__``,
+  ignored by git; Textual's own byte code came with its install).
 * **Keys** (``down`` / ``pagedown`` rows). In-process with ``App.run_test`` (headless,
   120x40): after the view's background wrapping is done, each key is sent through the
   driver like a real key press, and ``App._display`` is wrapped to catch the frame the
@@ -110,8 +114,22 @@ def _env(tmp: Path) -> dict[str, str]:
         XDG_CONFIG_HOME=str(tmp / "xdg-config"),
         PYTHONPATH=str(REPO) + os.pathsep + env.get("PYTHONPATH", ""),
     )
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     env.pop("TEXTUAL", None)
     return env
+
+
+def _compile(env: dict[str, str]) -> None:
+    """Compile the project's modules once, as installing it would (``__pycache__``
+    folders, which git ignores)."""
+    subprocess.run(
+        [sys.executable, "-m", "compileall", "-q", str(REPO / "tui"), str(REPO / "annotations")],
+        env=env,
+        cwd=REPO,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        check=False,
+    )
 
 
 def first_paint(cmd: list[str], env: dict[str, str], word: str = WORD, timeout: float = 60.0) -> float | None:
@@ -159,6 +177,7 @@ def _ratio(value: float | None, baseline: float | None) -> float | None:
 
 def first_paint_rows(quick: bool, tmp: Path, big: Path) -> list[dict]:
     env = _env(tmp)
+    _compile(env)
     bare = tmp / "bare_app.py"
     bare.write_text(BARE_APP, encoding="utf-8")
     view = tmp / "view_app.py"

@@ -1133,33 +1133,36 @@ def _wrap_fast(text: str, pos: int, chunk_end: int, end: int, width: int, rows: 
     """Wrap one-cell-per-code-point text in [pos, chunk_end); append row starts.
 
     Returns the start of the first row not appended (wrapping resumes there), or None
-    when the paragraph (which ends at ``end``) is complete.
+    when the paragraph (which ends at ``end``) is complete. Same rules as
+    `_wrap_graphemes` (a row breaks before the first non-space character that would
+    pass the width: after the last space before it, else hard at the width; spaces
+    hang past the edge), only with ``str.rfind`` instead of a loop over characters.
     """
     final = chunk_end == end
     rfind = text.rfind
     append = rows.append
+    first = pos
     while True:
-        remaining = chunk_end - pos
-        if remaining <= width:
-            if not final:
-                return pos
-            append(pos)
-            if remaining == width:
-                append(end)  # room for the cursor after the last character
-            return None
-        if not final and remaining <= width + 1:
+        overflow = pos + width
+        while overflow < chunk_end and text[overflow] in " \t":
+            overflow += 1  # spaces at the edge hang
+        if overflow >= chunk_end:
+            if final:
+                append(pos)
+                if chunk_end - pos >= width:
+                    append(end)  # room for the cursor after the last character
+                return None
+            if pos == first:
+                # A run of spaces longer than the chunk: cut it at the chunk's end.
+                append(pos)
+                return chunk_end
             return pos
-        limit = pos + width + 1  # a space in column `width` may hang past the edge
-        space = rfind(" ", pos + 1, limit)
-        tab = rfind("\t", pos + 1, limit)
+        space = rfind(" ", pos, overflow)
+        tab = rfind("\t", pos, overflow)
         if tab > space:
             space = tab
         append(pos)
-        pos = space + 1 if space > pos else pos + width
-        if pos >= end:
-            # The paragraph ended with a hanging space: the cursor gets its own row.
-            append(end)
-            return None
+        pos = space + 1 if space >= pos else overflow
 
 
 def _wrap_graphemes(
@@ -1177,7 +1180,7 @@ def _wrap_graphemes(
     appended = len(rows)
     for i, j, w in spans:
         ch = text[base + i]
-        if ch == " " or ch == "\t":
+        if (ch == " " or ch == "\t") and j - i == 1:  # a bare space (not one carrying a mark)
             column += w
             brk = base + j
             brk_column = column
