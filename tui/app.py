@@ -25,7 +25,7 @@ from tui import panel_items
 from tui.commands import AnnotateCommands
 from tui.config import load_keymap
 from tui.messages import AnalysisFailed, AnalysisProgress, AnalysisReady, PanelItemChosen
-from tui.safe_text import safe, safe_line
+from tui.safe_text import display_text, safe, safe_line
 from tui.screens.export_dialog import ExportDialog, ExportRequest
 from tui.screens.help import HelpScreen
 from tui.screens.note_editor import NoteEditor
@@ -131,10 +131,10 @@ class ReaderScreen(Screen):
         try:
             report = self.store.register_document(self.document)
         except StoreError as error:
-            self.notify(safe(str(error)), title="Store", severity="error", timeout=10)
+            self.say(str(error), title="Store", severity="error", timeout=10)
             report = None
         if report is not None and (report.moved or report.orphaned):
-            self.notify(safe(report.message()), title="File changed since last time", timeout=8)
+            self.say(report.message(), title="File changed since last time", timeout=8)
         self.reload_annotations()
         self.set_interval(STORE_POLL_SECONDS, self.poll_store)
         if self.run_analysis:
@@ -143,6 +143,10 @@ class ReaderScreen(Screen):
         else:
             self.side_panel.set_status(Text("Analysis: off"))
         self.article.focus()
+
+    def say(self, message: str, **options) -> None:
+        """A notification whose text (file names, notes, errors) is shown as it is, never as markup."""
+        self.notify(display_text(message), markup=False, **options)
 
     @property
     def article(self) -> ArticleView:
@@ -220,7 +224,7 @@ class ReaderScreen(Screen):
             self.annotations = self.store.annotations(self.document.sha256)
             self.rejected = set(self.store.rejected_suggestions(self.document.sha256))
         except StoreError as error:
-            self.notify(safe(str(error)), title="Store", severity="error")
+            self.say(str(error), title="Store", severity="error")
             return
         self.refresh_annotation_list()
         self.refresh_suggestions()
@@ -239,7 +243,7 @@ class ReaderScreen(Screen):
         try:
             changed = self.store.refresh_if_changed()
         except StoreError as error:
-            self.notify(safe(str(error)), title="Store", severity="error")
+            self.say(str(error), title="Store", severity="error")
             return
         if changed:
             self.reload_annotations()
@@ -291,7 +295,7 @@ class ReaderScreen(Screen):
     def choose(self, title: str, candidates: list, describe, then) -> None:
         """Call ``then(candidate)`` with the only candidate, or the one picked in a popup."""
         if not candidates:
-            self.notify("Nothing here to act on", severity="warning", timeout=2)
+            self.say("Nothing here to act on", severity="warning", timeout=2)
             return
         if len(candidates) == 1:
             then(candidates[0])
@@ -318,11 +322,11 @@ class ReaderScreen(Screen):
         try:
             change()
         except StoreError as error:
-            self.notify(safe(str(error)), title="Not saved", severity="error", timeout=10)
+            self.say(str(error), title="Not saved", severity="error", timeout=10)
             return False
         self.reload_annotations()
         if done:
-            self.notify(safe(done), timeout=2)
+            self.say(done, timeout=2)
         return True
 
     def target_range(self) -> tuple[int, int] | None:
@@ -353,7 +357,7 @@ class ReaderScreen(Screen):
                 return
         span = self.target_range()
         if span is None:
-            self.notify("Select some text first (shift+arrows, w, s, o)", severity="warning", timeout=3)
+            self.say("Select some text first (shift+arrows, w, s, o)", severity="warning", timeout=3)
             return
         ann = new_annotation(self.document, span[0], span[1], label=label)
         if self.apply(lambda: self.store.add(ann), f"Tagged {label}"):
@@ -362,7 +366,7 @@ class ReaderScreen(Screen):
     def action_tag(self) -> None:
         span = self.target_range()
         if span is None:
-            self.notify("Select some text first (shift+arrows, w, s, o)", severity="warning", timeout=3)
+            self.say("Select some text first (shift+arrows, w, s, o)", severity="warning", timeout=3)
             return
         target = safe(panel_items.snippet(self.document.text[span[0]:span[1]], 60))
 
@@ -374,7 +378,7 @@ class ReaderScreen(Screen):
 
     def action_apply_label(self, index: int) -> None:
         if index >= len(self.labels):
-            self.notify(f"There is no label {index + 1}", severity="warning", timeout=2)
+            self.say(f"There is no label {index + 1}", severity="warning", timeout=2)
             return
         self.tag_range(self.labels[index].name)
 
@@ -402,7 +406,7 @@ class ReaderScreen(Screen):
             return
         span = self.target_range()
         if span is None:
-            self.notify("Select some text first (shift+arrows, w, s, o)", severity="warning", timeout=3)
+            self.say("Select some text first (shift+arrows, w, s, o)", severity="warning", timeout=3)
             return
         edit(None, span)
 
@@ -445,7 +449,7 @@ class ReaderScreen(Screen):
     def accept_all(self, kind: str, label: str | None) -> None:
         items = [i for i in self.suggestions if i.kind == kind and (label is None or i.label == label)]
         if not items:
-            self.notify("No such suggestions left", severity="warning", timeout=2)
+            self.say("No such suggestions left", severity="warning", timeout=2)
             return
         anns = [self.suggestion_annotation(item) for item in items]
         self.apply(lambda: self.store.add_many(anns), f"Accepted {len(anns)} suggestion(s)")
@@ -465,13 +469,13 @@ class ReaderScreen(Screen):
         try:
             description = step(self.document.sha256)
         except StoreError as error:
-            self.notify(safe(str(error)), title="Not saved", severity="error", timeout=10)
+            self.say(str(error), title="Not saved", severity="error", timeout=10)
             return
         if description is None:
-            self.notify(nothing, timeout=2)
+            self.say(nothing, timeout=2)
             return
         self.reload_annotations()
-        self.notify(safe(description), timeout=2)
+        self.say(description, timeout=2)
 
     def action_move_boundary(self, which: str, step: int) -> None:
         anns = self.user_annotations_at(self.article.cursor)
@@ -504,7 +508,7 @@ class ReaderScreen(Screen):
         else:
             following = [s for s in reversed(spans) if s[0] < cursor]
         if not following:
-            self.notify(nothing, timeout=2)
+            self.say(nothing, timeout=2)
             return
         self.jump_to(*following[0])
 
@@ -538,7 +542,7 @@ class ReaderScreen(Screen):
         if spans:
             self.article.select_range(spans[0][0], spans[0][1])
         else:
-            self.notify("No annotation, entity or claim under the cursor", timeout=2)
+            self.say("No annotation, entity or claim under the cursor", timeout=2)
 
     # ----- search -------------------------------------------------------------------------
 
@@ -565,7 +569,7 @@ class ReaderScreen(Screen):
     def search_step(self, forward: bool) -> None:
         needle = self.last_search
         if not needle:
-            self.notify("Nothing to search for: press / first", timeout=2)
+            self.say("Nothing to search for: press / first", timeout=2)
             return
         text, article = self.document.text, self.article
         haystack, needle_cf = text.casefold(), needle.casefold()
@@ -583,7 +587,7 @@ class ReaderScreen(Screen):
             if found < 0:
                 found = haystack.rfind(needle_cf)
         if found < 0:
-            self.notify(safe(f"Not found: {needle}"), severity="warning", timeout=2)
+            self.say(f"Not found: {needle}", severity="warning", timeout=2)
             return
         article.select_range(found, found + len(needle_cf))
         article.scroll_to_span(found, found + len(needle_cf))
@@ -614,9 +618,9 @@ class ReaderScreen(Screen):
             write_atomically(request.path, text)
         except (ExportError, StoreError, OSError) as error:
             reason = getattr(error, "strerror", None) or str(error)
-            self.notify(safe(f"{request.path}: {reason}"), title="Export failed", severity="error", timeout=10)
+            self.say(f"{request.path}: {reason}", title="Export failed", severity="error", timeout=10)
             return
-        self.notify(safe(f"Wrote {Path(request.path).resolve()}"), title=f"Exported {request.fmt}", timeout=6)
+        self.say(f"Wrote {Path(request.path).resolve()}", title=f"Exported {request.fmt}", timeout=6)
 
     def help_sections(self) -> list[tuple[str, list[tuple[str, str]]]]:
         def rows(bindings) -> list[tuple[str, str]]:

@@ -40,3 +40,8 @@ def screen_text(app) -> str:
     """What the terminal shows, as plain text (one line per row)."""
     strips = app.screen._compositor.render_strips()
     return "\n".join("".join(segment.text for segment in strip) for strip in strips)
+
+
+def notifications(app) -> str:
+    """Every notification the app has shown and not yet expired: titles and messages."""
+    return "\n".join(f"{n.title}: {n.message}" for n in app._notifications)
