@@ -477,3 +477,11 @@ def test_exported_suggestions_import_marked_as_suggestions(store, seed_doc, tmp_
     [imported] = fresh.annotations(seed_doc.sha256)
     assert (imported.text, imported.label, imported.origin) == ("Kyiv", "GPE", "suggestion:entity")
     fresh.close()
+
+
+def test_default_export_path_is_beside_the_article():
+    from annotations.export import default_export_path
+
+    assert default_export_path("/news/article.txt", "json") == "/news/article.annotations.json"
+    assert default_export_path("/news/article.txt", "w3c") == "/news/article.w3c.jsonld"
+    assert default_export_path("/news/article.txt", "jsonl") == "/news/article.spans.jsonl"

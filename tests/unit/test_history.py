@@ -171,3 +171,29 @@ def test_unknown_ids_and_fields_are_refused(store, seed_doc):
         store.update(ann.id, doc_sha="x")
     with pytest.raises(ValueError):
         store.add(ann)  # already there
+
+
+def test_remove_many_and_unreject_are_single_undo_steps(store, seed_doc):
+    store.register_document(seed_doc)
+    first = annotate_word(store, seed_doc, "Vladimir Putin")
+    second = annotate_word(store, seed_doc, "Kursk", label="GPE")
+    assert store.remove_many([first.id, second.id], description="remove 2") == 2
+    assert store.annotations(seed_doc.sha256) == []
+    assert store.undo(seed_doc.sha256) == "remove 2"
+    assert {a.id for a in store.annotations(seed_doc.sha256)} == {first.id, second.id}
+    store.reject_suggestion(seed_doc.sha256, "note:1:2:source")
+    assert store.unreject_suggestion(seed_doc.sha256, "note:1:2:source") is True
+    assert store.rejected_suggestions(seed_doc.sha256) == set()
+    store.undo(seed_doc.sha256)
+    assert store.rejected_suggestions(seed_doc.sha256) == {"note:1:2:source"}
+
+
+def test_history_lists_entries_oldest_first(store, seed_doc):
+    store.register_document(seed_doc)
+    ann = annotate_word(store, seed_doc, "Vladimir Putin")
+    store.update(ann.id, label="ORG")
+    store.undo(seed_doc.sha256)
+    rows = store.history(seed_doc.sha256)
+    assert [row["seq"] for row in rows] == [1, 2]
+    assert [row["undone"] for row in rows] == [False, True]
+    assert rows[1]["description"].startswith("edit label PERSON -> ORG")

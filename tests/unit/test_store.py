@@ -364,3 +364,20 @@ def test_add_refuses_a_span_that_does_not_match_the_registered_text(store, seed_
     with pytest.raises(ValueError):
         store.add(annotation)
     assert store.annotations(seed_doc.sha256) == []
+
+
+def test_a_deleted_database_reads_as_empty_and_is_recreated(store, db_file, seed_doc):
+    store.register_document(seed_doc)
+    db_file.unlink()
+    assert store.refresh_if_changed() is True
+    assert store.documents() == []
+    annotate_word(store, seed_doc, "Vladimir Putin")
+    assert json.loads(db_file.read_bytes())["meta"]
+
+
+def test_daily_backup_is_kept_beside_the_database(store, db_file, seed_doc):
+    store.register_document(seed_doc)
+    annotate_word(store, seed_doc, "Vladimir Putin")
+    backups = list(db_file.parent.glob(f"{db_file.name}.bak-*"))
+    assert len(backups) == 1
+    assert json.loads(backups[0].read_bytes())["documents"]
