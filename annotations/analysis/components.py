@@ -18,7 +18,7 @@ from spacy.util import filter_spans
 
 from annotations.analysis.features import sentence_features
 from annotations.analysis.quotes import find_quotes
-from annotations.analysis.resources import gazetteer_index
+from annotations.analysis.resources import gazetteer_index, word_set
 
 SENTENCE_END_CHARS = set(".!?\u2026")
 CLOSERS = {'"', "\u201d", "\u2019", "'", ")", "]"}
@@ -136,6 +136,8 @@ def news_entities(doc: Doc) -> Doc:
             label = "NORP"
         elif gazetteer_label and label not in ("PERSON",) and label != gazetteer_label and label not in NUMERIC_LABELS:
             label = gazetteer_label
+        if label in ("ORG", "GPE", "NORP", "PRODUCT", "FAC", "WORK_OF_ART", "LOC") and _looks_like_person(ent):
+            label = "PERSON"
         if label in ("CARDINAL", "MONEY", "PERCENT", "QUANTITY"):
             ent = _extend_range(doc, ent)
         if label != ent.label_:
@@ -144,6 +146,23 @@ def news_entities(doc: Doc) -> Doc:
     fixed = _merge_place_into_org(doc, fixed)
     doc.ents = filter_spans(fixed)
     return doc
+
+
+ORG_WORDS = {"inc", "inc.", "corp", "corp.", "co", "co.", "ltd", "llc", "plc", "group", "foods", "bank", "university",
+             "college", "institute", "foundation", "party", "news", "times", "post", "association", "company", "fund",
+             "council", "committee", "agency", "service", "services", "airlines", "motors", "energy", "media", "labs",
+             "partners", "capital", "holdings", "industries", "international", "systems", "technologies"}
+
+
+def _looks_like_person(ent: Span) -> bool:
+    """"Marcus Hale" tagged ORG: two or three capitalised words starting with a known first name."""
+    words = [t for t in ent if not t.is_punct]
+    if not 2 <= len(words) <= 3 or not all(t.is_title for t in words):
+        return False
+    if any(t.lower_ in ORG_WORDS for t in words) or gazetteer_index().labels.get(ent.text):
+        return False
+    first = words[0].lower_
+    return first in word_set("male_names") or first in word_set("female_names")
 
 
 def _extend_range(doc: Doc, ent: Span) -> Span:

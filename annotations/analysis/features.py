@@ -16,7 +16,10 @@ from annotations.analysis.quotes import QuoteRegion, inside
 from annotations.analysis.resources import gazetteer_index, lexicon, word_set
 
 SUBJECT_DEPS = {"nsubj", "nsubjpass", "csubj"}
-CLIMB_DEPS = {"advcl", "xcomp", "conj", "acl", "pcomp", "prep", "dep", "relcl", "ccomp"}
+# "Reid's campaign hit back, saying ...", "branded the event a shambles and said ...": the
+# speaker is the subject of the verb these hang from. Not xcomp: in "plans to repeat the
+# survey" the reporting-looking verb is only what someone intends.
+CLIMB_DEPS = {"advcl", "conj", "acl", "pcomp", "prep", "dep", "relcl", "ccomp"}
 RELATIVE_PRONOUNS = {"who", "that", "which", "whom"}
 FIRST_PERSON = {"i", "we", "you", "me", "us"}
 PRONOUNS = {"he", "she", "they", "it", "him", "her", "them"}
@@ -122,6 +125,13 @@ def mention(head: Token) -> dict:
         elif ent.label_ in ("GPE", "NORP"):
             places.append(ent.text)
     if person is None:
+        # "The chief executive of Brightline Foods, Marcus Hale, denied": a name right after
+        # the phrase, between commas, is the person it describes
+        if end + 1 < len(doc) and doc[end].text == "," and doc[end + 1].ent_type_ == "PERSON" and doc[end + 1].ent_iob_ == "B":
+            ent = next((e for e in doc.ents if e.start == end + 1), None)
+            if ent is not None and ent.end < len(doc) and doc[ent.end].text in (",", "\u2014"):
+                person = {"start": ent.start_char, "end": ent.end_char, "text": ent.text}
+    if person is None:
         # "One of the bill's authors, Republican Sen. Scott Beason, said": the name is in the apposition
         for child in head.children:
             if child.dep_ == "appos":
@@ -191,6 +201,9 @@ def _speaker_for(verb: Token, strong: bool) -> tuple[Token | None, str]:
     current = verb
     for _ in range(4):
         subject = _subject_of(current)
+        if subject is not None and current is not verb and not _speaker_like(subject) \
+                and current.dep_ in CLIMB_DEPS and current.head.i != current.i:
+            subject = None  # a wrong attachment ("oil ... would have broken down and concluded"): climb on
         if subject is not None:
             if subject.lower_ in RELATIVE_PRONOUNS and current.dep_ == "relcl":
                 if not strong:
@@ -225,6 +238,15 @@ def _opening_subject(verb: Token, quotes: list[QuoteRegion]) -> Token | None:
     if len(roots) == 1 and roots[0].pos_ in ("NOUN", "PROPN") and roots[0].tag_ != "NNP" or \
             (len(roots) == 1 and roots[0].pos_ == "PROPN"):
         return roots[0]
+    return None
+
+
+def _document_author(document: Token) -> Token | None:
+    for child in document.children:
+        if child.dep_ == "prep" and child.lower_ in ("by", "from", "of"):
+            for grand in child.children:
+                if grand.dep_ == "pobj" and (grand.ent_type_ in ("PERSON", "ORG") or grand.pos_ == "PROPN"):
+                    return grand
     return None
 
 
@@ -270,9 +292,15 @@ def reporting_candidates(sent: Span, quotes: list[QuoteRegion]) -> list[dict]:
         if head.lower_ == "it" and any(c.dep_ in ("ccomp",) for c in token.children) and _is_passive(token):
             continue
         if _is_document(head):
-            continue
+            # "a new survey by the Hartwell Institute found ...": the author speaks
+            author = _document_author(head) if not concern else None
+            if author is None:
+                continue
+            head, how, is_weak = author, "document_author", False
         if _in_quote(quotes, head):
             continue
+        if how == "climbed" and not _speaker_like(head):
+            continue  # the parser hung "and concluded" on "oil ... would have broken down"
         if is_weak and not _speaker_like(head):
             continue  # "the move could ... show": weak verbs need a person or body as subject
         found.append({

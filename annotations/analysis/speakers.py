@@ -112,7 +112,8 @@ class NameBook:
                 "text": mention["text"], "gender": gender, "plural": False}
 
     def note_gender(self, key: str, gender: str | None) -> None:
-        if gender and key not in self.genders:
+        """Remember a gender learnt from a title or a resolved pronoun; a known first name wins."""
+        if gender and key not in self.genders and first_name_gender(name_tokens(key)) is None:
             self.genders[key] = gender
 
 
@@ -178,7 +179,8 @@ class SpeakerResolver:
         if source is not None:
             return source
         head = (mention.get("head") or "").lower()
-        if mention.get("definite") and not mention.get("proper"):
+        bare = len(mention["text"].split()) <= 2  # "the company", not "the regional health authority"
+        if mention.get("definite") and not mention.get("proper") and bare:
             if head in word_set("group_nouns"):
                 org = self._recent_org(mention["start"])
                 if org is not None:
