@@ -469,3 +469,37 @@ async def test_cursor_moved_messages_coalesce():
         await pilot.press("right")
         await pilot.pause()
         assert app.moves[-1].cursor == 1 and app.moves[-1].view is view
+
+
+async def test_double_click_selects_the_word_and_triple_click_the_sentence():
+    text = "First sentence here. Second one follows."
+    app = ViewApp(text)
+    async with app.run_test(size=(60, 5)) as pilot:
+        view = app.query_one(ArticleView)
+        await pilot.click(ArticleView, offset=(text.index("Second") + 2, 0), times=2)
+        assert view.selection == (text.index("Second"), text.index("Second") + 6)
+        await pilot.click(ArticleView, offset=(2, 0), times=3)
+        assert view.selection == (0, len("First sentence here."))
+
+
+class TwoWidgets(App):
+    def compose(self) -> ComposeResult:
+        from textual.widgets import Input
+
+        yield ArticleView("hello world")
+        yield Input()
+
+
+async def test_cursor_is_reverse_when_focused_and_underlined_when_not():
+    app = TwoWidgets()
+    async with app.run_test(size=(40, 6)) as pilot:
+        view = app.query_one(ArticleView)
+        view.focus()
+        await pilot.pause()
+        first = view.render_line(0)
+        assert list(first)[0].text == "h" and list(first)[0].style.reverse
+        await pilot.press("tab")
+        await pilot.pause()
+        assert not view.has_focus
+        cell = list(view.render_line(0))[0]
+        assert cell.text == "h" and cell.style.underline and not cell.style.reverse

@@ -36,7 +36,8 @@ Keys (ids are for the user's keymap; all movement keys take ``shift`` to select)
 | ctrl+home / ctrl+end | article.text_start / article.text_end | start / end of the text |
 | escape | article.clear_selection | clear the selection |
 
-Mouse: click sets the cursor, drag selects, shift+click extends, the wheel scrolls.
+Mouse: click sets the cursor, drag selects, shift+click extends, double click selects
+the word, triple click the sentence, the wheel scrolls.
 """
 
 from __future__ import annotations
@@ -231,6 +232,7 @@ class ArticleView(ScrollView, can_focus=True):
         & > .article-view--search { background: $secondary 55%; }
         & > .article-view--selection { background: $accent 45%; }
         & > .article-view--cursor { text-style: reverse; }
+        &:blur > .article-view--cursor { text-style: underline; }
         &:focus { background-tint: $foreground 3%; }
     }
     """
@@ -552,6 +554,17 @@ class ArticleView(ScrollView, can_focus=True):
             self.scroll_to_offset(self._cursor, center=False)
         self.refresh()
 
+    def on_focus(self) -> None:
+        self._restyle()
+
+    def on_blur(self) -> None:
+        self._restyle()
+
+    def _restyle(self) -> None:
+        self._style_cache.clear()
+        self._strip_cache.clear()
+        self.refresh()
+
     def notify_style_update(self) -> None:
         self._style_cache.clear()
         self._strip_cache.clear()
@@ -583,7 +596,7 @@ class ArticleView(ScrollView, can_focus=True):
             self._layer_index.pop(name, None)
         changed = set(old).symmetric_difference(new)
         self._evict(changed)
-        self.refresh()
+        self._refresh_spans(changed)
 
     def layer_spans(self, name: str) -> list[Span]:  # not "layer": Widget.layer is the CSS layer
         """The spans of one layer (a copy)."""
@@ -604,6 +617,26 @@ class ArticleView(ScrollView, can_focus=True):
                 if start < row_end and end > row_start:
                     cache.discard(key)
                     break
+
+    def _refresh_spans(self, changed: set[Span]) -> None:
+        """Redraw the visible rows that show any of ``changed`` (a full redraw costs
+        Textual ~10 ms at 120x40 even when every strip is cached)."""
+        if not changed or not self.is_mounted:
+            return
+        if len(changed) > 64 or not self._wrap_width:
+            self.refresh()
+            return
+        top = int(self.scroll_y)
+        height = self._view_height()
+        size = len(self._text)
+        top_offset = self._top_offset()
+        bottom = self._locate(top + height - 1)
+        bottom_offset = self._row_bounds(*bottom)[1] if bottom is not None else size
+        for span in changed:
+            start, end = max(0, span.start), min(size, max(span.end, span.start + 1))
+            if end < top_offset or start > bottom_offset:
+                continue
+            self._refresh_offsets(max(start, top_offset), min(end, bottom_offset))
 
     def _spans_in(self, start: int, end: int) -> list[Span]:
         """Spans of all layers overlapping [start, end)."""
@@ -1115,6 +1148,15 @@ class ArticleView(ScrollView, can_focus=True):
         self._drag = True
         self.capture_mouse()
         event.stop()
+
+    def on_click(self, event: events.Click) -> None:
+        """Double click selects the word, triple click the sentence."""
+        if event.chain == 2:
+            start, end = self.word_at(self._cursor)
+            if end > start:
+                self.select_range(start, end)
+        elif event.chain >= 3:
+            self.select_range(*self.sentence_at(self._cursor))
 
     def on_mouse_move(self, event: events.MouseMove) -> None:
         if self._drag:
