@@ -346,13 +346,22 @@ class ClaimBuilder:
                 cues.append({"kind": "scare_quote", "start": s, "end": e, "text": text[s:e]})
         speaker = sentence.speaker
         mention = sentence.speaker_mention or (speaker_span(speaker) if speaker else None)
+        if speaker is not None:
+            # a speaker who negates: "said no product had reached stores", "“This is not about money”"
+            negation = (sentence.report or {}).get("content_negation") if sentence.own is not None else None
+            if negation is None:
+                negation = next((n for n in f["negations"] if n["in_quote"] and n["root"]), None)
+            if negation is not None:
+                cues.append({"kind": "denial", "start": negation["start"], "end": negation["end"],
+                             "text": text[negation["start"]:negation["end"]]})
         if speaker is not None and mention is not None:
             anchor = {"start": mention["start"], "end": mention["end"], "text": text[mention["start"]:mention["end"]]}
             if speaker.get("unnamed") or (speaker["kind"] == "group" and self._unnamed_text(speaker["text"])):
                 cues.append({"kind": "unnamed_source", **anchor})
             if self._state_source(speaker, sentence):
                 cues.append({"kind": "state_source", **anchor})
-            if self._interested(sentence, speaker, mention):
+            if self._interested(sentence, speaker, mention) or (
+                    self._organisation(speaker) and not any(c["kind"] == "state_source" for c in cues)):
                 cues.append({"kind": "interested_party", **anchor})
         if sentence.channel is not None:
             channel = sentence.channel
@@ -367,6 +376,15 @@ class ClaimBuilder:
             unique.setdefault((cue["kind"], cue["start"], cue["end"]), cue)
         return sorted(unique.values(), key=lambda c: (c["start"], c["end"], c["kind"]))
 
+    def _organisation(self, speaker: dict) -> bool:
+        """A company or other organisation speaking for itself ("Brightline said ...")."""
+        if speaker["kind"] != "group" or speaker.get("unnamed"):
+            return False
+        for ent in self.entities:
+            if ent["label"] == "ORG" and ent["text"] == speaker["text"]:
+                return self.sources.lookup(ent["text"]) is None
+        return False
+
     def _unnamed_text(self, text: str) -> bool:
         words = text.lower().replace("\u2019", "'").split()
         if not words:
@@ -376,7 +394,7 @@ class ClaimBuilder:
 
     def _descriptor(self, speaker: dict) -> str:
         """What the document calls the speaker: titles before the name and appositions."""
-        parts = [speaker.get("descriptor") or "", speaker.get("text") or ""]
+        parts = [speaker.get("descriptor") or "", speaker.get("text") or "", speaker.get("affiliation") or ""]
         key = speaker.get("key")
         if speaker["kind"] == "person" and key:
             last = key.split()[-1]

@@ -18,6 +18,7 @@ from annotations.analysis.resources import lexicon
 
 MAX_PARTNERS = 2
 MIN_SCORE = 3.0
+MIN_SCORE_WITHOUT_EVENT = 3.5
 # a claim reported in a side clause ("... as Russia has claimed progress") is mostly the
 # writer's sentence, not one side of a dispute
 MAX_ASSERT_DEPTH = 1
@@ -43,16 +44,19 @@ def _stem(word: str) -> str:
 
 
 def topic_profile(keys: list[list[str]]) -> dict[str, bool]:
-    """key -> whether it names an event (predicate or event synonym) rather than a participant."""
+    """key -> whether it names an event (predicate or event synonym) rather than a participant.
+
+    Keys of names and dates start with "n:" (they count towards a shared topic only next to
+    a shared event)."""
     groups = synonym_groups()
     profile: dict[str, bool] = {}
     for lemma, kind in keys:
         if lemma in GENERIC:
             continue
         group = groups.get(lemma)
-        if group is not None and kind != "m":
+        if group is not None and kind not in ("m", "N"):
             profile[f"syn:{group[0]}"] = group[1]
-        key = f"w:{_stem(lemma)}"
+        key = f"{'n' if kind == 'N' else 'w'}:{_stem(lemma)}"
         profile[key] = profile.get(key, False) or kind == "p"
     return profile
 
@@ -109,6 +113,8 @@ def find_contradictions(claims: list[dict], infos: dict[str, dict]) -> list[dict
         return math.log((total + 1) / frequency[key]) * (2.0 if event else 1.0)
 
     negative = {c["id"]: is_negative(c, infos[c["id"]]) for c in claims}
+    denies = {c["id"]: any(q["kind"] == "denial" and q["text"].lower() not in ("not", "n't", "no", "never")
+                           for q in c["cues"]) for c in claims}
     order = {c["id"]: i for i, c in enumerate(claims)}
     by_id = {c["id"]: c for c in claims}
     pairs: dict[tuple[str, str], dict] = {}
@@ -127,9 +133,14 @@ def find_contradictions(claims: list[dict], infos: dict[str, dict]) -> list[dict
                 continue
             a, b = profiles[cid], profiles[oid]
             shared = set(a) & set(b)
-            if not any(a[k] or b[k] for k in shared if k.startswith("syn:e") or (a[k] and b[k])):
-                continue  # names in common are not a topic; an event must be shared
+            event = any(k.startswith("syn:e") or (a[k] and b[k]) for k in shared)
             score = sum(weight(k, a[k] or b[k]) for k in shared)
+            if not event:
+                # names in common are not a topic; only an explicit denial of an earlier claim
+                # that shares its rare words ("denied that profits had reached record levels")
+                words = sum(weight(k, False) for k in shared if k.startswith("w:"))
+                if not (denies[cid] and order[oid] < order[cid] and words >= MIN_SCORE_WITHOUT_EVENT):
+                    continue
             if score >= MIN_SCORE:
                 scored.append((-score, abs(order[oid] - order[cid]), oid, sorted(shared)))
         scored.sort()

@@ -40,9 +40,7 @@ APPROX_NUMBER = re.compile(
     re.IGNORECASE,
 )
 OR_SO = re.compile(r"\d[\d,.]*\s+(?:\w+\.?\s+)?or so\b", re.IGNORECASE)
-VAGUE_WORDS = {"thousands", "hundreds", "millions", "billions", "trillions", "dozens", "several", "many",
-               "numerous", "countless", "various", "multiple", "myriad", "majority", "few", "some", "most", "much",
-               "handful", "variety"}
+
 
 
 @lru_cache(maxsize=None)
@@ -257,13 +255,14 @@ def _speaker_like(head: Token) -> bool:
     return lemma in word_set("unnamed_heads") or lemma in word_set("group_nouns")
 
 
-def _content_negated(verb: Token) -> bool:
+def _content_negation(verb: Token) -> dict | None:
+    """The negation in what the verb reports ("said no product had reached stores"), if any."""
     for child in verb.children:
         if child.dep_ in ("ccomp", "xcomp", "dobj"):
             for token in child.subtree:
                 if token.dep_ == "neg" or token.lower_ in ("no", "never", "nobody", "none"):
-                    return True
-    return False
+                    return {"start": token.idx, "end": token.idx + len(token.text), "text": token.text}
+    return None
 
 
 def reporting_candidates(sent: Span, quotes: list[QuoteRegion]) -> list[dict]:
@@ -312,7 +311,8 @@ def reporting_candidates(sent: Span, quotes: list[QuoteRegion]) -> list[dict]:
             "weak": is_weak,
             "negated": negated,
             "depth": _depth(token),
-            "content_negated": _content_negated(token),
+            "content_negated": _content_negation(token) is not None,
+            "content_negation": _content_negation(token),
         })
     found.sort(key=lambda c: (c["weak"], c["depth"], c["verb_start"]))
     return found
@@ -437,7 +437,7 @@ def lexical_cues(sent: Span) -> list[dict]:
                 cues.append(_token_cue("booster", token))
         if low == "most" and i + 1 < len(tokens) and tokens[i + 1].pos_ == "ADJ":
             cues.append(_cue("booster", doc, token.idx, tokens[i + 1].idx + len(tokens[i + 1].text)))
-        if low in VAGUE_WORDS:
+        if low in word_set("vague_quantity_words"):
             ok = True
             if low == "some" and token.pos_ not in ("DET", "PRON"):
                 ok = False
@@ -513,6 +513,8 @@ def _content_keys(sent: Span) -> list[list[str]]:
             continue
         # "Ukrainian" is an adjective but names a side, not an event
         kind = "p" if token.pos_ in ("VERB", "ADJ") and not token.ent_type_ and not token.is_title else "n"
+        if token.pos_ == "PROPN" or token.ent_type_ in ("DATE", "TIME", "GPE", "NORP", "PERSON", "ORG"):
+            kind = "N"  # a name or a date: shared names alone do not make a shared topic
         if token.dep_ == "amod" and token.pos_ in ("VERB", "ADJ"):
             kind = "m"  # "surrounding villages": a modifier, not the event the claim is about
         keys.add((lemma, kind))
@@ -556,8 +558,8 @@ def sentence_features(sent: Span, quotes: list[QuoteRegion]) -> dict:
     imperative = (root.tag_ == "VB" and not any(c.dep_ in ("nsubj", "aux", "auxpass", "nsubjpass", "mark") for c in root.children)
                   and not any(t.tag_ == "MD" for t in sent))
     wish = root.tag_ == "VB" and root.lemma_.lower() in ("bless", "save", "help") and not any(c.dep_ in ("aux",) for c in root.children)
-    negations = [{"start": t.idx, "end": t.idx + len(t.text), "head": t.head.lemma_.lower(),
-                  "in_quote": _in_quote(quotes, t)}
+    negations = [{"start": t.idx, "end": t.idx + len(t.text), "text": t.text, "head": t.head.lemma_.lower(),
+                  "in_quote": _in_quote(quotes, t), "root": t.head.i == root.i or t.head.head.i == root.i and t.dep_ == "det"}
                  for t in sent if t.dep_ == "neg" or (t.lower_ in ("no", "never", "nobody") and t.dep_ in ("det", "neg", "advmod"))]
     return {
         "start": start,

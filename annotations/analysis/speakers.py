@@ -15,6 +15,10 @@ from annotations.analysis.resources import SourceTable, word_set
 
 PRONOUN_GENDER = {"he": "m", "him": "m", "his": "m", "she": "f", "her": "f", "hers": "f"}
 LOOKBACK = 5  # sentences a pronoun may reach back
+# people who speak for someone else: naming their institution does not name them
+SINGLE_ROLES = {"official", "officials", "source", "sources", "spokesman", "spokeswoman", "spokesperson",
+                "spokespeople", "aide", "aides", "diplomat", "diplomats", "insider", "insiders", "person", "people",
+                "officer", "officers", "staffer", "staffers", "adviser", "advisers", "advisor", "advisors"}
 
 
 def name_tokens(text: str) -> tuple[str, ...]:
@@ -193,13 +197,22 @@ class SpeakerResolver:
                     "text": mention["text"], "gender": None, "plural": bool(mention.get("plural")),
                     "unnamed": self._unnamed(mention), "gpe": bool(mention.get("gpe")),
                     "head": head, "descriptor": mention.get("descriptor", "")}
+        if head in SINGLE_ROLES and len(mention["text"].split()) <= 2:
+            # "a spokeswoman said" right after "the regional health authority disputed": whose spokeswoman
+            for earlier in self.memory.recent(index, ("speaker",), reach=3):
+                if earlier["kind"] in ("group", "source") and not earlier.get("unnamed"):
+                    referent["affiliation"] = earlier["text"]
+                    break
         fuller = self._fuller_np(referent, mention)
         return fuller or referent
 
     def _unnamed(self, mention: dict) -> bool:
+        """No name for the people speaking: "officials", "a senior official at the ministry" (an
+        institution named, the person not), but not "researchers at the University of Georgia"."""
         head = (mention.get("head") or "").lower()
-        return (head in word_set("unnamed_heads") and not mention.get("person") and not mention.get("org")
-                and not mention.get("proper_org"))
+        if head not in word_set("unnamed_heads") or mention.get("person"):
+            return False
+        return not mention.get("org") or head in SINGLE_ROLES
 
     def _source_inside(self, mention: dict) -> dict | None:
         for start, end, row in self.sources.find_all(mention["text"]):
