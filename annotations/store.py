@@ -6,7 +6,8 @@ Design (measured in ``store-figures.md``, design "f"):
   flushed and fsynced, replaces the database with ``os.replace`` and fsyncs the
   folder, so a kill at any moment leaves either the old or the new file.  The parsed
   file is kept in memory and re-read only when the file's (inode, size, mtime, ctime)
-  changes.  orjson is used when available.
+  changes.  orjson is used when available, and the big tables are encoded in
+  cached chunks so a save re-encodes only what it changed (``ChunkedSerializer``).
 * Every change is one transaction: take an exclusive lock on a *sidecar* file
   (``annotations.json.lock``; ``os.replace`` swaps the database's inode, so locking the
   database itself would not exclude anyone), re-read if another process wrote, modify,
@@ -69,6 +70,8 @@ REJECTIONS = "rejections"
 # The field that identifies a record, and the field naming its document, per table.
 ID_FIELD = {DOCUMENTS: "sha256", ANNOTATIONS: "id", HISTORY: "id", REJECTIONS: "id"}
 SHA_FIELD = {DOCUMENTS: "sha256", ANNOTATIONS: "doc_sha", HISTORY: "doc_sha", REJECTIONS: "doc_sha"}
+# Tables whose encoded bytes are cached in chunks (see ChunkedSerializer).
+CHUNKED_TABLES = frozenset({ANNOTATIONS, HISTORY})
 LOCK_TIMEOUT = 30.0
 BACKUPS_KEPT = 5
 EXIT_BAD_INPUT = 2
@@ -168,6 +171,85 @@ def _environment_error(path: Path, error: OSError, doing: str) -> StoreError:
     return StoreError(f"{path}: cannot {doing} the annotation database ({reason}).{tail}", EXIT_ENVIRONMENT)
 
 
+class ChunkedSerializer:
+    """Serializes the database, re-encoding only the parts of the big tables that changed.
+
+    At 10k annotations the JSON encoding of the whole file is the largest part of a
+    save.  The big tables are cut into chunks by TinyDB key (``key // CHUNK_KEYS``);
+    each chunk's encoded bytes are kept, and a save re-encodes only the chunks holding
+    a record it changed.  The cache belongs to one ``data`` dict: anything else (a
+    fresh load, a write without change information, a failed write) rebuilds it.
+    """
+
+    CHUNK_KEYS = 256
+
+    def __init__(self) -> None:
+        self._data_id: int | None = None
+        self._chunks: dict[str, dict[int, bytes]] = {}
+        self._members: dict[str, dict[int, set[str]]] = {}
+
+    def reset(self) -> None:
+        self._data_id = None
+        self._chunks = {}
+        self._members = {}
+
+    def _encode_chunk(self, rows: dict, keys: set[str]) -> bytes:
+        ordered = sorted(keys, key=int)
+        return dumps({key: rows[key] for key in ordered})[1:-1]
+
+    def _build(self, table: str, rows: dict) -> None:
+        members: dict[int, set[str]] = {}
+        for key in rows:
+            members.setdefault(int(key) // self.CHUNK_KEYS, set()).add(key)
+        self._members[table] = members
+        self._chunks[table] = {chunk: self._encode_chunk(rows, keys) for chunk, keys in members.items()}
+
+    def _update(self, table: str, rows: dict, keys: set[str]) -> None:
+        members, chunks = self._members[table], self._chunks[table]
+        touched = set()
+        for key in keys:
+            chunk = int(key) // self.CHUNK_KEYS
+            touched.add(chunk)
+            if key in rows:
+                members.setdefault(chunk, set()).add(key)
+            elif chunk in members:
+                members[chunk].discard(key)
+        for chunk in touched:
+            if members.get(chunk):
+                chunks[chunk] = self._encode_chunk(rows, members[chunk])
+            else:
+                members.pop(chunk, None)
+                chunks.pop(chunk, None)
+
+    def serialize(self, data: dict, changed: dict[str, set[str]] | None) -> list[bytes]:
+        """The file's bytes as a list of pieces (joining megabytes only to write them
+        would copy them twice more)."""
+        if changed is None or self._data_id != id(data):
+            self.reset()
+        pieces = [b"{"]
+        for number, (table, rows) in enumerate(data.items()):
+            if number:
+                pieces.append(b",")
+            pieces.append(dumps(table) + b":")
+            if table not in CHUNKED_TABLES:
+                pieces.append(dumps(rows))
+                continue
+            if table not in self._chunks:
+                self._build(table, rows)
+            elif changed and changed.get(table):
+                self._update(table, rows, changed[table])
+            chunks = self._chunks[table]
+            pieces.append(b"{")
+            for index, chunk in enumerate(sorted(chunks)):
+                if index:
+                    pieces.append(b",")
+                pieces.append(chunks[chunk])
+            pieces.append(b"}")
+        pieces.append(b"}")
+        self._data_id = id(data)
+        return pieces
+
+
 class CachedAtomicStorage(Storage):
     """TinyDB storage: atomic replace + fsync, orjson, an in-memory copy checked by stat."""
 
@@ -176,6 +258,7 @@ class CachedAtomicStorage(Storage):
         self._data: dict | None = None
         self._key: tuple | None = None  # file identity of _data; None when the file was missing
         self.generation = 0  # bumped whenever _data is replaced or written
+        self.serializer = ChunkedSerializer()
 
     # -- reading
 
@@ -222,17 +305,22 @@ class CachedAtomicStorage(Storage):
         except StoreFormatError as error:
             raise corrupt_store_error(self.path, raw, str(error)) from None
         self._data, self._key = data, key
+        self.serializer.reset()
         self.generation += 1
 
     def drop_cache(self) -> None:
         self._data = None
         self._key = None
+        self.serializer.reset()
         self.generation += 1
 
     # -- writing
 
-    def write(self, data: dict) -> None:
-        payload = dumps(data)
+    def write(self, data: dict, changed: dict[str, set[str]] | None = None) -> None:
+        """Replace the file with ``data``.  ``changed`` (table -> TinyDB keys changed since
+        the last write of this same dict) lets the serializer reuse unchanged chunks;
+        TinyDB's own calls pass nothing and get a full encoding."""
+        payload = self.serializer.serialize(data, changed if data is self._data else None)
         folder = self.path.parent
         fd, temp_name = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=folder)
         try:
@@ -257,9 +345,9 @@ class CachedAtomicStorage(Storage):
         pass
 
 
-def write_all(handle, payload: bytes) -> None:
-    """Write every byte (a seam for tests that simulate a full disk)."""
-    handle.write(payload)
+def write_all(handle, pieces: list[bytes]) -> None:
+    """Write every piece (a seam for tests that simulate a full disk)."""
+    handle.writelines(pieces)
 
 
 def fsync_folder(folder: Path) -> None:
@@ -418,6 +506,7 @@ class Transaction:
         self.data = data
         self.index = index
         self.changed = False
+        self.changed_keys: dict[str, set[str]] = {}
 
     def get(self, table: str, record_id: str) -> dict | None:
         key = self.index.keys[table].get(record_id)
@@ -440,6 +529,7 @@ class Transaction:
             self.index.by_sha[table].get(rows[key][SHA_FIELD[table]], set()).discard(record_id)
         rows[key] = record
         self.index.by_sha[table].setdefault(record[SHA_FIELD[table]], set()).add(record_id)
+        self.changed_keys.setdefault(table, set()).add(key)
         self.changed = True
 
     def delete(self, table: str, record_id: str) -> None:
@@ -448,6 +538,7 @@ class Transaction:
             return
         record = self.data[table].pop(key)
         self.index.by_sha[table].get(record[SHA_FIELD[table]], set()).discard(record_id)
+        self.changed_keys.setdefault(table, set()).add(key)
         self.changed = True
 
 
@@ -532,7 +623,7 @@ class Store:
                 if tx.changed:
                     self._ensure_meta(data)
                     self._daily_backup()
-                    self._storage.write(data)
+                    self._storage.write(data, tx.changed_keys)
                     self._index_generation = self._storage.generation
             except BaseException:
                 self._storage.drop_cache()

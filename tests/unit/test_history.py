@@ -144,9 +144,9 @@ def test_each_operation_is_exactly_one_write(store, seed_doc, monkeypatch):
     writes = []
     original = CachedAtomicStorage.write
 
-    def counting(self, data):
+    def counting(self, data, *args):
         writes.append(json.loads(json.dumps(data)))  # the dict is mutated later
-        return original(self, data)
+        return original(self, data, *args)
 
     monkeypatch.setattr(CachedAtomicStorage, "write", counting)
     ann = annotate_word(store, seed_doc, "Vladimir Putin")
