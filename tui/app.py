@@ -14,7 +14,7 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, Static, TextArea
+from textual.widgets import Footer, Header, Input, Static
 from textual.worker import get_current_worker
 
 from annotations.document import Document
@@ -26,11 +26,6 @@ from tui.commands import AnnotateCommands
 from tui.config import load_keymap
 from tui.messages import AnalysisFailed, AnalysisProgress, AnalysisReady, PanelItemChosen
 from tui.safe_text import display_text, safe, safe_line
-from tui.screens.export_dialog import ExportDialog, ExportRequest
-from tui.screens.help import HelpScreen
-from tui.screens.note_editor import NoteEditor
-from tui.screens.span_picker import SpanPicker
-from tui.screens.tag_picker import TagPicker
 from tui.widgets.article_view import ArticleView
 from tui.widgets.side_panel import ItemList, PanelItem, SidePanel
 
@@ -92,6 +87,7 @@ class ReaderScreen(Screen):
     ]
 
     # Letters and edit keys act in the article and the panel only; in an input they type.
+    # (Text areas only appear in modal screens, which do not inherit these bindings.)
     TYPING_SAFE_ACTIONS = {"search_next", "search_previous", "export", "help"}
 
     def __init__(self, document: Document, store: Store, labels: list[Label], run_analysis: bool = True) -> None:
@@ -116,18 +112,19 @@ class ReaderScreen(Screen):
                 yield ArticleView(self.document.text, id="article")
                 yield Input(placeholder="search: type, enter selects the next match", id="search-bar")
                 yield Static(ArticleView.legend_text(), id="legend")
-            yield SidePanel(id="side-panel")
         yield Static(Text(""), id="detail-line")
         yield Footer()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         focused = self.focused
-        if isinstance(focused, (Input, TextArea)) and action not in self.TYPING_SAFE_ACTIONS:
+        if isinstance(focused, Input) and action not in self.TYPING_SAFE_ACTIONS:
             return False
         return True
 
 
-    def after_first_paint(self) -> None:
+    async def after_first_paint(self) -> None:
+        # The side panel is mounted after the article is on screen: first paint waits for nothing.
+        await self.query_one("#main").mount(SidePanel(id="side-panel"))
         try:
             report = self.store.register_document(self.document)
         except StoreError as error:
@@ -251,6 +248,8 @@ class ReaderScreen(Screen):
     # ----- cursor <-> panel ---------------------------------------------------------------
 
     def on_article_view_cursor_moved(self, message: ArticleView.CursorMoved) -> None:
+        if not self.query(SidePanel):  # still starting: the panel comes right after first paint
+            return
         spans = self.article.spans_at(self.article.cursor)
         spans = [s for s in spans if s[2] in TAB_OF_KIND]
         detail = Text("")
@@ -304,6 +303,8 @@ class ReaderScreen(Screen):
         def picked(index: int | None) -> None:
             if index is not None:
                 then(candidates[index])
+
+        from tui.screens.span_picker import SpanPicker
 
         self.app.push_screen(SpanPicker(title, [describe(c) for c in candidates]), picked)
 
@@ -374,6 +375,8 @@ class ReaderScreen(Screen):
             if label:
                 self.tag_range(label)
 
+        from tui.screens.tag_picker import TagPicker
+
         self.app.push_screen(TagPicker(self.labels, target), picked)
 
     def action_apply_label(self, index: int) -> None:
@@ -398,6 +401,8 @@ class ReaderScreen(Screen):
                     new = new_annotation(self.document, span[0], span[1], note=text)
                     if self.apply(lambda: self.store.add(new), "Note saved"):
                         article.clear_selection()
+
+            from tui.screens.note_editor import NoteEditor
 
             self.app.push_screen(NoteEditor(target, ann.note if ann else ""), saved)
 
@@ -603,13 +608,15 @@ class ReaderScreen(Screen):
     # ----- dialogs ------------------------------------------------------------------------
 
     def action_export(self) -> None:
-        def chosen(request: ExportRequest | None) -> None:
+        def chosen(request) -> None:
             if request is not None:
                 self.write_export(request)
 
+        from tui.screens.export_dialog import ExportDialog
+
         self.app.push_screen(ExportDialog(self.document.path), chosen)
 
-    def write_export(self, request: ExportRequest) -> None:
+    def write_export(self, request) -> None:
         from annotations.export import ExportError, export_document, write_atomically
 
         try:
@@ -643,6 +650,8 @@ class ReaderScreen(Screen):
         ]
 
     def action_help(self) -> None:
+        from tui.screens.help import HelpScreen
+
         self.app.push_screen(HelpScreen(self.help_sections(), ArticleView.legend_text()))
 
     def action_toggle_focus(self) -> None:
