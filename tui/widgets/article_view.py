@@ -126,7 +126,8 @@ _not_single_cell = re.compile(
 ).search
 
 _WRAP_CHUNK = 8192  # code points measured at a time when wrapping
-_BUCKET = 256  # span index granularity (code points)
+_BUCKET_SHIFT = 8
+_BUCKET = 1 << _BUCKET_SHIFT  # span index granularity (code points)
 _BACKGROUND_SLICE = 0.008  # seconds of background wrapping per timer tick
 
 _word_forward = re.compile(r"\s*(?:\w+|[^\w\s]+)")
@@ -578,22 +579,44 @@ class ArticleView(ScrollView, can_focus=True):
     # ----- layers ---------------------------------------------------------------------------
 
     def set_layer(self, name: str, spans: Iterable[tuple[int, int, str, str]]) -> None:
-        """Replace the spans of one highlight layer; redraws only the rows that changed."""
-        new = [Span(int(s[0]), int(s[1]), str(s[2]), str(s[3])) for s in spans]
+        """Replace the spans of one highlight layer: ``(start, end, kind, key)`` tuples
+        (or :class:`Span`), code-point offsets, ``end`` exclusive. Only the cached rows
+        that show a changed span are dropped and only the visible ones are redrawn."""
+        make = tuple.__new__
+        new = [
+            span if type(span) is Span else make(Span, span if len(span) == 4 else tuple(span)[:4])
+            for span in spans
+        ]
         old = self._layers.get(name, [])
         if new:
             self._layers[name] = new
         else:
             self._layers.pop(name, None)
         index: dict[int, list[Span]] = {}
+        get = index.get
+        shift = _BUCKET_SHIFT
         for span in new:
-            start, end = span.start, max(span.end, span.start + 1)
-            for bucket in range(start // _BUCKET, (end - 1) // _BUCKET + 1):
-                index.setdefault(bucket, []).append(span)
+            first = span[0] >> shift
+            last = (span[1] - 1) >> shift if span[1] > span[0] else first
+            if first == last:
+                bucket = get(first)
+                if bucket is None:
+                    index[first] = [span]
+                else:
+                    bucket.append(span)
+            else:
+                for number in range(first, last + 1):
+                    index.setdefault(number, []).append(span)
         if index:
             self._layer_index[name] = index
         else:
             self._layer_index.pop(name, None)
+        if len(old) + len(new) > 20_000:
+            # A whole analysis layer: comparing costs more than redrawing the screen.
+            self._strip_cache.clear()
+            if self.is_mounted:
+                self.refresh()
+            return
         changed = set(old).symmetric_difference(new)
         self._evict(changed)
         self._refresh_spans(changed)
