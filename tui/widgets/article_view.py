@@ -1099,11 +1099,31 @@ class ArticleView(ScrollView, can_focus=True):
         height = max(1, self._view_height() - 1)
         self.scroll_to(y=max(0, int(self.scroll_y) - height), animate=False)
         self._vertical(-height, select)
+        self._schedule_prefetch(-1)
 
     def action_page_down(self, select: bool = False) -> None:
         height = max(1, self._view_height() - 1)
         self.scroll_to(y=int(self.scroll_y) + height, animate=False)
         self._vertical(height, select)
+        self._schedule_prefetch(1)
+
+    def _schedule_prefetch(self, direction: int) -> None:
+        """After a page move, build the next page's strips while the app is idle, so
+        the next page key only pays for Textual's repaint."""
+        if self._anchor is None:
+            self.call_after_refresh(self._prefetch, direction)
+
+    def _prefetch(self, direction: int) -> None:
+        if not self.is_mounted or self._anchor is not None:
+            return
+        height = self._view_height()
+        top = int(self.scroll_y) + direction * height
+        width = self._wrap_width or self._content_width()
+        for row in range(max(0, top), max(0, top + height)):
+            located = self._locate(row)
+            if located is None:
+                break
+            self._row_strip(*self._row_bounds(*located), width)
 
     def action_word_left(self, select: bool = False) -> None:
         text = self._text
