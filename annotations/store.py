@@ -451,6 +451,29 @@ class SidecarLock:
                 time.sleep(0.005)
         self._depth = 1
 
+    # The lock file also holds a token that every writer changes after replacing the
+    # database.  A writer compares it under the lock with the token it last saw, so a
+    # change by another process is never missed, even where the (inode, size, mtime,
+    # ctime) check could be fooled (inode reuse with coarse timestamps).
+
+    def read_token(self) -> bytes | None:
+        if self._fd is None:
+            return None
+        try:
+            return os.pread(self._fd, 64, 0)
+        except OSError:
+            return None
+
+    def write_token(self) -> bytes | None:
+        if self._fd is None:
+            return None
+        token = os.urandom(16).hex().encode()
+        try:
+            os.pwrite(self._fd, token, 0)
+        except OSError:
+            return None  # the stat check still applies
+        return token
+
     def release(self) -> None:
         self._depth -= 1
         if self._depth:
@@ -588,6 +611,7 @@ class Store:
         self._index: Index | None = None
         self._index_generation = -1
         self._texts: dict[str, str] = {}
+        self._seen_token: bytes | None = None
         self.read_only = False
 
     # -- plumbing
@@ -610,6 +634,8 @@ class Store:
     @contextlib.contextmanager
     def _transaction(self) -> Iterator[Transaction]:
         with self._mutex, self._lock:
+            if self._lock.read_token() != self._seen_token and not self._lock_depth_nested():
+                self._storage.drop_cache()  # another process wrote since we last did
             data, index = self._snapshot()
             if self.read_only:
                 raise StoreError(
@@ -625,10 +651,14 @@ class Store:
                     self._daily_backup()
                     self._storage.write(data, tx.changed_keys)
                     self._index_generation = self._storage.generation
+                    self._seen_token = self._lock.write_token()
             except BaseException:
                 self._storage.drop_cache()
                 self._index = None
                 raise
+
+    def _lock_depth_nested(self) -> bool:
+        return self._lock._depth > 1
 
     def _ensure_meta(self, data: dict) -> None:
         if not data.get(META_TABLE):

@@ -418,3 +418,18 @@ def test_the_file_always_equals_the_data_after_many_random_changes(store, db_fil
         a.to_dict() for a in store.annotations(document.sha256)
     ]
     fresh.close()
+
+
+def test_writers_notice_each_other_even_when_the_stat_check_is_fooled(db_file, seed_doc, monkeypatch):
+    # Inode reuse with coarse timestamps could make two versions of the file look the
+    # same to (inode, size, mtime, ctime); the token in the lock file still tells.
+    monkeypatch.setattr(store_module, "_file_key", lambda stat: ("always", "the", "same"))
+    first, second = open_store(db_file), open_store(db_file)
+    first.register_document(seed_doc)
+    a = annotate_word(first, seed_doc, "Vladimir Putin")
+    b = annotate_word(second, seed_doc, "Kursk", label="GPE")
+    c = annotate_word(first, seed_doc, "TASS", label="ORG")
+    on_disk = {row["id"] for row in json.loads(db_file.read_bytes())["annotations"].values()}
+    assert on_disk == {a.id, b.id, c.id}
+    first.close()
+    second.close()
