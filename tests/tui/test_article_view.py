@@ -503,3 +503,22 @@ async def test_cursor_is_reverse_when_focused_and_underlined_when_not():
         assert not view.has_focus
         cell = list(view.render_line(0))[0]
         assert cell.text == "h" and cell.style.underline and not cell.style.reverse
+
+
+async def test_changing_a_layer_redraws_only_the_rows_it_touches():
+    text = "\n".join(f"line {n} " * 3 for n in range(10))
+    app = ViewApp(text)
+    async with app.run_test(size=(60, 12)) as pilot:
+        view = app.query_one(ArticleView)
+        await pilot.pause()
+        before = [view.render_line(y) for y in range(10)]
+        start = text.index("line 5")
+        view.set_layer("note", [(start, start + 6, "note", "n1")])
+        after = [view.render_line(y) for y in range(10)]
+        assert all(after[y] is before[y] for y in range(10) if y != 5)  # the cached strips
+        assert after[5] is not before[5]
+        note_bg = view._style(("note",)).bgcolor
+        assert any(segment.text == "line 5" and segment.style.bgcolor == note_bg for segment in after[5])
+        view.set_layer("note", [])
+        again = view.render_line(5)
+        assert not any(segment.style.bgcolor == note_bg for segment in again)

@@ -43,7 +43,7 @@ the word, triple click the sentence, the wheel scrolls.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from time import perf_counter
 from typing import Iterable, NamedTuple
 
@@ -626,20 +626,25 @@ class ArticleView(ScrollView, can_focus=True):
         return list(self._layers.get(name, []))
 
     def _evict(self, changed: set[Span]) -> None:
+        """Drop the cached strips of rows that overlap any changed span."""
         if not changed:
             return
         if len(changed) > 256:
             self._strip_cache.clear()
             return
-        ranges = [(span.start, max(span.end, span.start + 1)) for span in changed]
+        ranges = sorted((span.start, max(span.end, span.start + 1)) for span in changed)
+        starts = [start for start, _end in ranges]
+        reach: list[int] = []  # reach[i]: the furthest end among ranges[: i + 1]
+        furthest = -1
+        for _start, end in ranges:
+            furthest = max(furthest, end)
+            reach.append(furthest)
         cache = self._strip_cache
         for key in list(cache.keys()):
-            row_start, row_end = key[0], key[1]
-            row_end = max(row_end, row_start + 1)
-            for start, end in ranges:
-                if start < row_end and end > row_start:
-                    cache.discard(key)
-                    break
+            row_start, row_end = key[0], max(key[1], key[0] + 1)
+            count = bisect_left(starts, row_end)  # ranges starting before the row ends
+            if count and reach[count - 1] > row_start:
+                cache.discard(key)
 
     def _refresh_spans(self, changed: set[Span]) -> None:
         """Redraw the visible rows that show any of ``changed`` (a full redraw costs
