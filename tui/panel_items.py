@@ -6,6 +6,8 @@ inside ``rich.text.Text`` through ``safe_text``: never parsed as markup.
 
 from __future__ import annotations
 
+from collections import Counter
+
 from annotations.model import Annotation
 from tui.safe_text import display_text
 from tui.widgets.side_panel import PanelItem
@@ -39,7 +41,7 @@ def entity_items(analysis: dict, rejected: set[str]) -> list[PanelItem]:
         key = entity_key(entity)
         if key in rejected:
             continue
-        prompt = Text.assemble((f"{entity['label']:<7} ", "bold magenta"), snippet(entity["text"]))
+        prompt = Text.assemble((f"{entity['label']:<8} ", "bold magenta"), snippet(entity["text"]))
         detail = Text.assemble(("Entity ", "bold"), (entity["label"], "magenta"), ": ", snippet(entity["text"], 200))
         items.append(PanelItem(key, "entity", entity["start"], entity["end"], prompt, detail, label=entity["label"]))
     return items
@@ -69,8 +71,9 @@ def claim_items(analysis: dict, rejected: set[str]) -> list[PanelItem]:
         cues = claim.get("cues") or []
         if cues:
             prompt.append("\n")
-            for cue in cues:
-                prompt.append(f" {cue['kind']} ", "reverse yellow")
+            counts = Counter(cue["kind"] for cue in cues)
+            for kind, count in counts.items():
+                prompt.append(f" {kind}{f' ×{count}' if count > 1 else ''} ", "reverse yellow")
                 prompt.append(" ")
         detail = Text.assemble(
             ("Claim ", "bold"), (claim["id"], "dim"), " by ", (_who(claim), "green"),

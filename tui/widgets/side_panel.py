@@ -43,6 +43,10 @@ class ItemList(OptionList):
 
     BINDINGS = [
         Binding("enter", "select", "Jump", id="panel.jump", tooltip="Jump to this item in the article"),
+        Binding("left", "switch_tab(-1)", "Previous tab", show=False, id="panel.previous-tab",
+                tooltip="Show the previous tab of the side panel"),
+        Binding("right", "switch_tab(1)", "Next tab", show=False, id="panel.next-tab",
+                tooltip="Show the next tab of the side panel"),
     ]
 
     def __init__(self, tab: str, **kwargs) -> None:
@@ -86,6 +90,16 @@ class ItemList(OptionList):
         finally:
             self.quiet = False
         return True
+
+    def on_focus(self) -> None:
+        if self.highlighted is None:
+            first = next((i for i, item in enumerate(self.items) if item.kind != "header"), None)
+            if first is not None:
+                self.highlighted = first
+
+    def action_switch_tab(self, step: int) -> None:
+        panel = next(ancestor for ancestor in self.ancestors if isinstance(ancestor, SidePanel))
+        panel.switch_tab(step)
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         event.stop()
@@ -136,6 +150,13 @@ class SidePanel(Vertical):
 
     def show_tab(self, tab: str) -> None:
         self.query_one(TabbedContent).active = f"tab-{tab}"
+
+    def switch_tab(self, step: int) -> None:
+        """Show the next (step 1) or previous (-1) tab and focus its list."""
+        names = [tab for tab, _ in TABS]
+        tab = names[(names.index(self.active_tab) + step) % len(names)]
+        self.show_tab(tab)
+        self.item_list(tab).focus()
 
     def set_status(self, text: Text, fraction: float | None = None) -> None:
         self.query_one("#analysis-status", Static).update(text)
