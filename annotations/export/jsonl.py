@@ -1,8 +1,10 @@
 """spaCy/Prodigy span export: one JSON line per document.
 
-``{"text": ..., "tokens": [...], "spans": [{"start", "end", "label", ...}], "meta": {...}}``.
-Every placed annotation is a span (with ``token_start``/``token_end`` when it falls
-on token boundaries); spans that do not are still written and also listed in
+``{"text": ..., "spans": [{"start", "end", "label", ...}], "meta": {...}}``.
+Every placed annotation is a span (with ``token_start``/``token_end``, inclusive, as
+Prodigy writes them, when it falls on token boundaries; tokens themselves are left
+out: they would make the line ten times the text, and Prodigy's ``add_tokens`` or
+spaCy's tokenizer rebuild them); spans that do not are still written and also listed in
 ``meta.unaligned`` (with ``char_span(..., alignment_mode="expand")`` they can still be
 used).  Orphans have no place in the text and are left out (counted in
 ``meta.orphans``).  Tokens come from ``spacy.blank("en")``, imported only here.
@@ -35,6 +37,8 @@ def span_label(annotation: Annotation) -> str:
 
 def export_jsonl(document, annotations: list[Annotation], analysis: dict | None = None, nlp=None) -> str:
     nlp = nlp or blank_tokenizer()
+    # max_length guards the parser's memory; the tokenizer alone is fine on long texts.
+    nlp.max_length = max(nlp.max_length, len(document.text) + 1)
     doc = nlp.make_doc(document.text)
     starts = {token.idx: token.i for token in doc}
     ends = {token.idx + len(token.text): token.i for token in doc}
@@ -73,13 +77,8 @@ def export_jsonl(document, annotations: list[Annotation], analysis: dict | None 
         else:
             unaligned.append({k: span[k] for k in ("id", "start", "end", "label", "text")})
         spans.append(span)
-    tokens = [
-        {"text": token.text, "start": token.idx, "end": token.idx + len(token.text), "id": token.i, "ws": bool(token.whitespace_)}
-        for token in doc
-    ]
     line = {
         "text": document.text,
-        "tokens": tokens,
         "spans": spans,
         "meta": {
             "path": document.path,

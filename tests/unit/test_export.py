@@ -485,3 +485,17 @@ def test_default_export_path_is_beside_the_article():
     assert default_export_path("/news/article.txt", "json") == "/news/article.annotations.json"
     assert default_export_path("/news/article.txt", "w3c") == "/news/article.w3c.jsonld"
     assert default_export_path("/news/article.txt", "jsonl") == "/news/article.spans.jsonl"
+
+
+def test_jsonl_tokenizes_texts_longer_than_spacys_max_length(store, article):
+    import spacy
+
+    from annotations.export.jsonl import export_jsonl
+
+    document = article("Alpha beta gamma. " * 20)
+    store.register_document(document)
+    annotate_word(store, document, "gamma", label="CHECK")
+    nlp = spacy.blank("en")
+    nlp.max_length = 50  # shorter than the text: the parser's limit must not stop an export
+    line = json.loads(export_jsonl(document, store.annotations(document.sha256), nlp=nlp))
+    assert [(s["text"], s["token_start"], s["token_end"]) for s in line["spans"]] == [("gamma", 2, 2)]
