@@ -357,8 +357,14 @@ class ArticleView(ScrollView, can_focus=True):
     def _estimate(self, length: int, width: int) -> int:
         return length // width + 1
 
-    def _ensure_wrap(self) -> int:
-        """Make sure the wrap state is for the current width; return the width."""
+    def _ensure_wrap(self, check: bool = False) -> int:
+        """Make sure the wrap state is for the current width; return the width.
+
+        The width is read from the layout (``check``) on mount, resize and each
+        render; in between, the width of the current wrap is trusted (reading the
+        region costs ~0.1 ms and a key used to read it six times)."""
+        if self._wrap_width and not check:
+            return self._wrap_width
         width = self._content_width()
         if width != self._wrap_width:
             self._rewrap(width)
@@ -547,11 +553,11 @@ class ArticleView(ScrollView, can_focus=True):
     def on_mount(self) -> None:
         super().on_mount()
         if self.scrollable_content_region.width > 0:
-            self._ensure_wrap()
+            self._ensure_wrap(check=True)
 
     def on_resize(self, event: events.Resize) -> None:
         if self._content_width() != self._wrap_width:
-            self._ensure_wrap()
+            self._ensure_wrap(check=True)
             self.scroll_to_offset(self._cursor, center=False)
         self.refresh()
 
@@ -737,7 +743,7 @@ class ArticleView(ScrollView, can_focus=True):
     # ----- rendering ------------------------------------------------------------------------
 
     def render_lines(self, crop):  # type: ignore[override]
-        self._ensure_wrap()
+        self._ensure_wrap(check=True)
         strips = super().render_lines(crop)
         if self._background_timer is None:
             # While the background job runs it corrects the size once at its end:
