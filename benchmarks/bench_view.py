@@ -344,12 +344,14 @@ async def _key_costs(app, key: str, presses: int) -> tuple[float, float]:
 
 
 def key_rows(quick: bool, tmp: Path, big: Path) -> list[dict]:
-    presses = 8 if quick else 60
+    presses = 5 if quick else 60
     text = big.read_text(encoding="utf-8")
     hosts: list[tuple[str, object]] = [("ArticleView only", lambda: _view_key_app(text))]
     note = None
     if (REPO / "tui" / "app.py").exists():
         hosts.insert(0, ("annotate", lambda: _real_key_app(big, tmp)))
+        if quick:
+            del hosts[1:]  # --quick: the real app only
     rows: list[dict] = []
     for key in ("down", "pagedown"):
         base_wall, base_cpu = asyncio.run(_key_costs(_bare_key_app(), key, presses))
