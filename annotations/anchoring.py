@@ -4,7 +4,8 @@ Every annotation keeps two W3C selectors: a TextPositionSelector (``start``/``en
 and a TextQuoteSelector (``exact`` with a ``prefix``/``suffix`` of context).  Anchoring
 tries, in order (as Hypothesis does):
 
-1. the position, when the exact text is still there;
+1. the position, when the exact text is still there (unless the same words landed
+   there by chance and another occurrence has clearly better context);
 2. the exact quote: every occurrence is scored by how much of its prefix/suffix
    context still matches, ties broken by the distance to the old position;
 3. an approximate match: places where pieces of prefix + quote + suffix still occur
@@ -55,6 +56,16 @@ def anchor(
         and 0 <= start < end <= len(text)
         and text[start:end] == exact
     ):
+        full = len(prefix) + len(suffix)
+        here = context_score(text, start, end, prefix, suffix)
+        if here == full:
+            return start, end
+        # The same words can land on the old offsets by chance ("the" after an edit
+        # before it): keep the position unless another occurrence has clearly better context.
+        best = exact_anchor(text, exact, prefix, suffix, start)
+        if best is not None and best != (start, end):
+            if context_score(text, best[0], best[1], prefix, suffix) - here > max(2, full // 4):
+                return best
         return start, end
     found = exact_anchor(text, exact, prefix, suffix, start)
     if found is not None:

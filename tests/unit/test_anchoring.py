@@ -153,3 +153,19 @@ def test_any_insertion_before_keeps_the_exact_quote(inserted, text, data):
     found = anchor(edited, start, end, quote, prefix, suffix)
     assert found is not None
     assert edited[found[0] : found[1]] == quote
+
+
+def test_same_words_landing_on_the_old_offsets_by_chance_do_not_keep_the_annotation():
+    text = "AB the cat sat. Nothing else here to see."
+    start, end, *quote = selectors(text, "the")
+    edited = "XY the new intro. " + text  # edited[3:6] is "the" again, but the wrong one
+    assert edited[start:end] == "the"
+    found = anchor(edited, start, end, *quote)
+    assert found == (start + 18, end + 18)
+
+
+def test_position_is_kept_when_only_the_context_changed():
+    text = "Officials said Vladimir Putin spoke."
+    start, end, *quote = selectors(text, "Vladimir Putin")
+    edited = "Officials say: Vladimir Putin spoke!"
+    assert anchor(edited, start, end, *quote) == (start, end)
