@@ -522,3 +522,29 @@ async def test_changing_a_layer_redraws_only_the_rows_it_touches():
         view.set_layer("note", [])
         again = view.render_line(5)
         assert not any(segment.style.bgcolor == note_bg for segment in again)
+
+
+async def test_arrows_step_over_whole_graphemes_and_strips_measure_right():
+    family = "👨\u200d👩\u200d👧"
+    text = f"a{family}e\u0301b\n中x"
+    app = ViewApp(text)
+    async with app.run_test(size=(30, 5)) as pilot:
+        view = app.query_one(ArticleView)
+        width = view.scrollable_content_region.width
+        stops = [view.cursor]
+        for _ in range(7):
+            await pilot.press("right")
+            stops.append(view.cursor)
+        one = len(family)
+        assert stops == [0, 1, 1 + one, 3 + one, 4 + one, 5 + one, 6 + one, 7 + one]
+        for _ in range(7):
+            await pilot.press("left")
+        assert view.cursor == 0
+        # Wherever the cursor and a selection fall, a row's strip is exactly the width.
+        for offset in range(len(text) + 1):
+            view.move_cursor(offset)
+            view.select_range(max(0, offset - 2), offset)
+            for y in range(2):
+                strip = view.render_line(y)
+                assert strip.cell_length == width
+                assert sum(cell_len(segment.text) for segment in strip) == width

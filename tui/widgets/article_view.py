@@ -798,8 +798,26 @@ class ArticleView(ScrollView, can_focus=True):
                 marks.append((a, b, kind))
         if selection is not None and selection[0] < selection[1]:
             marks.append((selection[0], selection[1], "selection"))
+        single = _not_single_cell(shown) is None
         if cursor is not None and cursor < length:
             marks.append((cursor, cursor + 1, "cursor"))
+        if not single and marks:
+            # Cut only between graphemes: a piece of a ZWJ sequence or a letter without
+            # its combining mark measures differently from the whole (and shows wrong).
+            bounds = [g_start for g_start, _g_end, _w in split_graphemes(shown)[0]]
+            bounds.append(length)
+
+            def snap(point: int) -> int:
+                return bounds[max(0, bisect_right(bounds, point) - 1)] if point < length else length
+
+            snapped = []
+            for a, b, kind in marks:
+                a2, b2 = snap(a), snap(b)
+                if kind == "cursor" or a2 == b2:
+                    b2 = bounds[bisect_right(bounds, a2)] if a2 < length else length
+                snapped.append((a2, b2, kind))
+            marks = snapped
+            user_ranges = [(snap(a), snap(b)) for a, b in user_ranges]
         cuts = {0, length}
         for a, b, _kind in marks:
             cuts.add(a)
@@ -826,9 +844,11 @@ class ArticleView(ScrollView, can_focus=True):
             if selection is not None and selection[0] <= cursor < selection[1]:
                 names.add("selection")
             segments.append(Segment(" ", self._style(tuple(sorted(names, key=_ORDER_INDEX.__getitem__)))))
-        cells = length if _not_single_cell(shown) is None else cell_len(shown)
-        if cursor is not None and cursor >= length:
-            cells += 1
+        if single:
+            cells = length + (1 if cursor is not None and cursor >= length else 0)
+        else:
+            # Measure as Textual will: segment by segment.
+            cells = sum(cell_len(segment.text) for segment in segments)
         if cells <= width:
             # The common case: pad to the width ourselves and hand the Strip its length
             # (measuring segments again is a large share of a repaint).
@@ -1091,14 +1111,46 @@ class ArticleView(ScrollView, can_focus=True):
         if selection and not select:
             self.move_cursor(selection[0])
         else:
-            self.move_cursor(self._cursor - 1, select)
+            self.move_cursor(self.previous_boundary(self._cursor), select)
 
     def action_cursor_right(self, select: bool = False) -> None:
         selection = self.selection
         if selection and not select:
             self.move_cursor(selection[1])
         else:
-            self.move_cursor(self._cursor + 1, select)
+            self.move_cursor(self.next_boundary(self._cursor), select)
+
+    def next_boundary(self, offset: int) -> int:
+        """The offset after the character (grapheme: a letter with its combining marks,
+        an emoji ZWJ sequence) at ``offset``; a line break is a character of its own."""
+        text = self._text
+        if offset >= len(text):
+            return len(text)
+        if text[offset] == "\n":
+            return offset + 1
+        stop = text.find("\n", offset, offset + 64)
+        window = display_text(text[offset : stop if stop != -1 else offset + 64])
+        if _not_single_cell(window[:2]) is None:
+            return offset + 1
+        graphemes = split_graphemes(window)[0]
+        return offset + (graphemes[0][1] if graphemes else 1)
+
+    def previous_boundary(self, offset: int) -> int:
+        """The start of the character (grapheme) before ``offset``."""
+        text = self._text
+        if offset <= 0:
+            return 0
+        if text[offset - 1] == "\n":
+            return offset - 1
+        low = max(0, offset - 64)
+        newline = text.rfind("\n", low, offset)
+        if newline != -1:
+            low = newline + 1
+        window = display_text(text[low:offset])
+        if _not_single_cell(window[-2:]) is None:
+            return offset - 1
+        graphemes = split_graphemes(window)[0]
+        return low + graphemes[-1][0] if graphemes else offset - 1
 
     def action_cursor_up(self, select: bool = False) -> None:
         self._vertical(-1, select)
