@@ -548,3 +548,11 @@ async def test_arrows_step_over_whole_graphemes_and_strips_measure_right():
                 strip = view.render_line(y)
                 assert strip.cell_length == width
                 assert sum(cell_len(segment.text) for segment in strip) == width
+
+
+def test_words_keep_their_combining_marks():
+    text = "Le cafe\u0301 est bon. שָׁלוֹם"
+    view = ArticleView(text)
+    assert view.word_at(text.index("caf")) == (3, 8)
+    start = text.index("ש")
+    assert view.word_at(start + 1) == (start, len(text))

@@ -130,9 +130,19 @@ _BUCKET_SHIFT = 8
 _BUCKET = 1 << _BUCKET_SHIFT  # span index granularity (code points)
 _BACKGROUND_SLICE = 0.008  # seconds of background wrapping per timer tick
 
-_word_forward = re.compile(r"\s*(?:\w+|[^\w\s]+)")
-_word_backward = re.compile(r"(?:\w+|[^\w\s]+)\s*\Z")
-_word_chars = re.compile(r"\w+")
+# A word: letters/digits with the marks that belong to them (``\w`` alone would cut
+# "cafe\u0301" or a voweled Hebrew/Arabic word in two) and joiners; any other run of
+# non-space characters (punctuation) is a word of its own for moves.
+_MARKS = (
+    "\u0300-\u036f\u0483-\u0489\u0591-\u05c7\u0610-\u061a\u064b-\u065f\u0670"
+    "\u06d6-\u06ed\u0900-\u0903\u093a-\u094f\u1ab0-\u1aff\u1dc0-\u1dff"
+    "\u200c\u200d\u20d0-\u20ff\ufe00-\ufe0f\ufe20-\ufe2f"
+)
+_WORD = f"[\\w{_MARKS}]+"
+_OTHER = f"[^\\w\\s{_MARKS}]+"
+_word_forward = re.compile(f"\\s*(?:{_WORD}|{_OTHER})")
+_word_backward = re.compile(f"(?:{_WORD}|{_OTHER})\\s*\\Z")
+_word_chars = re.compile(_WORD)
 _sentence_break = re.compile(r"(?<=[.!?\u2026])[\"'\u201d\u2019)\]]*\s+")
 
 
@@ -311,7 +321,6 @@ class ArticleView(ScrollView, can_focus=True):
 
     def _load_text(self, text: str) -> None:
         self._text = text
-        self._text_version = getattr(self, "_text_version", 0) + 1
         ends = [match.start() for match in re.finditer("\n", text)]
         starts = [0]
         starts.extend(end + 1 for end in ends)
