@@ -556,3 +556,12 @@ def test_words_keep_their_combining_marks():
     assert view.word_at(text.index("caf")) == (3, 8)
     start = text.index("ש")
     assert view.word_at(start + 1) == (start, len(text))
+
+
+def test_sentences_do_not_end_at_common_abbreviations():
+    text = "Mr. Smith met the U.S. envoy on Jan. 5. Then J. Doe left! Next one."
+    view = ArticleView(text)
+    start, end = view.sentence_at(text.index("Smith"))
+    assert text[start:end] == "Mr. Smith met the U.S. envoy on Jan. 5."
+    start, end = view.sentence_at(text.index("Doe"))
+    assert text[start:end] == "Then J. Doe left!"

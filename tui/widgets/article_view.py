@@ -143,6 +143,11 @@ _OTHER = f"[^\\w\\s{_MARKS}]+"
 _word_forward = re.compile(f"\\s*(?:{_WORD}|{_OTHER})")
 _word_backward = re.compile(f"(?:{_WORD}|{_OTHER})\\s*\\Z")
 _word_chars = re.compile(_WORD)
+_ABBREVIATIONS = frozenset(
+    "mr mrs ms dr prof sr jr st gen lt col sgt capt cmdr adm sen rep gov pres "
+    "vs etc e.g i.e u.s u.k u.n no jan feb mar apr jun jul aug sep sept oct nov dec "
+    "inc ltd co corp dept approx est fig vol".split()
+)
 _sentence_break = re.compile(r"(?<=[.!?\u2026])[\"'\u201d\u2019)\]]*\s+")
 
 
@@ -1073,7 +1078,8 @@ class ArticleView(ScrollView, can_focus=True):
 
     def sentence_at(self, offset: int) -> tuple[int, int]:
         """(start, end) of the sentence around ``offset`` (within its paragraph; a
-        simple rule: a sentence ends at ., !, ? or … followed by space)."""
+        simple rule: a sentence ends at ., !, ? or … (and closing quotes) followed by
+        space, unless the period ends a common abbreviation such as "Mr." or "U.S.")."""
         text = self._text
         offset = max(0, min(offset, len(text)))
         para = self._para_of_offset(offset)
@@ -1082,6 +1088,8 @@ class ArticleView(ScrollView, can_focus=True):
         high = min(para_end, offset + 8192)
         start, end = low, high
         for match in _sentence_break.finditer(text, low, high):
+            if _is_abbreviation(text, match.start(), low):
+                continue
             if match.end() <= offset:
                 start = match.end()
             else:
@@ -1284,6 +1292,17 @@ class ArticleView(ScrollView, can_focus=True):
             if self._anchor == self._cursor:
                 self._anchor = None
             event.stop()
+
+
+def _is_abbreviation(text: str, stop: int, low: int) -> bool:
+    """Whether the period just before ``stop`` ends an abbreviation ("Mr.", "U.S.")."""
+    if stop <= low or text[stop - 1] != ".":
+        return False
+    begin = stop - 1
+    while begin > low and not text[begin - 1].isspace() and stop - begin < 12:
+        begin -= 1
+    word = text[begin : stop - 1].lstrip("\"'(\u201c\u2018[").lower()
+    return word in _ABBREVIATIONS or (len(word) == 1 and word.isalpha())
 
 
 def _wrap_fast(text: str, pos: int, chunk_end: int, end: int, width: int, rows: list[int]) -> int | None:
