@@ -474,6 +474,20 @@ class SidecarLock:
             return None  # the stat check still applies
         return token
 
+    def try_acquire(self) -> bool:
+        """Take the lock only if nobody holds it (never waits)."""
+        if self._depth:
+            self._depth += 1
+            return True
+        if fcntl is None or self._fd is None:
+            return False
+        try:
+            fcntl.flock(self._fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return False
+        self._depth = 1
+        return True
+
     def release(self) -> None:
         self._depth -= 1
         if self._depth:
@@ -711,7 +725,17 @@ class Store:
         with self._mutex:
             if self._storage.is_current():
                 return False
-            self._storage.load()
+            if self._lock.try_acquire():
+                # Under the lock the token belongs to the file we read: the next write
+                # then need not read the file a second time.
+                try:
+                    token = self._lock.read_token()
+                    self._storage.load()
+                    self._seen_token = token
+                finally:
+                    self._lock.release()
+            else:
+                self._storage.load()
             self._snapshot()
             return True
 

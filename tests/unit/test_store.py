@@ -433,3 +433,18 @@ def test_writers_notice_each_other_even_when_the_stat_check_is_fooled(db_file, s
     assert on_disk == {a.id, b.id, c.id}
     first.close()
     second.close()
+
+
+def test_after_a_refresh_the_next_write_does_not_read_the_file_again(db_file, seed_doc, monkeypatch):
+    first, second = open_store(db_file), open_store(db_file)
+    first.register_document(seed_doc)
+    annotate_word(second, seed_doc, "Kursk", label="GPE")  # second writes
+    assert first.refresh_if_changed() is True
+    loads = []
+    original = store_module.CachedAtomicStorage.load
+    monkeypatch.setattr(store_module.CachedAtomicStorage, "load", lambda self: (loads.append(1), original(self))[1])
+    annotate_word(first, seed_doc, "Vladimir Putin")
+    assert loads == []
+    assert len(open_store(db_file).annotations(seed_doc.sha256)) == 2
+    first.close()
+    second.close()
