@@ -10,8 +10,8 @@ Design (measured in ``store-figures.md``, design "f"):
   cached chunks so a save re-encodes only what it changed (``ChunkedSerializer``).
 * Every change is one transaction: take an exclusive lock on a *sidecar* file
   (``annotations.json.lock``; ``os.replace`` swaps the database's inode, so locking the
-  database itself would not exclude anyone), re-read if another process wrote, modify,
-  write once.  A change and its undo entry are in the same write: all or nothing.
+  database itself would not exclude anyone), re-read if another process wrote (the
+  stat check, and a token each writer leaves in the lock file), modify, write once.  A change and its undo entry are in the same write: all or nothing.
   TinyDB's own per-table caches (``_next_id``, query cache) are reset under the lock.
 * Records are referenced by our own ids (uuid4 hex), never TinyDB doc ids, which
   TinyDB reuses.
@@ -20,6 +20,9 @@ Design (measured in ``store-figures.md``, design "f"):
   is, keeps a copy beside it and says how to recover.  Environment failures (folder not
   writable, disk full) are StoreError with exit 1, and the file stays as it was.
 * The analysis cache is not here (every write rewrites the whole file).
+* Beside the database: ``<db>.lock``, a copy at the first save of each day
+  (``<db>.bak-YYYYMMDD``, 5 kept), and for an unreadable file ``<db>.corrupt-<time>``
+  (plus ``<db>.recovered-<time>`` when its complete start could be parsed).
 
 Tables: ``meta`` (schema version), ``documents`` (sha256, path, chars, first/last
 opened), ``annotations`` (``Annotation.to_dict()``), ``history`` (undo entries, see
