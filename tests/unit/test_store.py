@@ -283,7 +283,9 @@ def test_kill_9_while_writing_leaves_a_readable_store_with_every_committed_chang
     for round_number, kill_after in enumerate((3, 17, 41)):
         writer = start_writer(db_file, f"R{round_number}", 10_000, go)
         for _ in range(kill_after):
-            committed.append(writer.stdout.readline().strip())
+            line = writer.stdout.readline().strip()
+            assert line, writer.stderr.read() if writer.poll() is not None else "writer printed nothing"
+            committed.append(line)
         os.kill(writer.pid, signal.SIGKILL)
         writer.wait(timeout=30)
         store = open_store(db_file)  # must not raise: the file is whole
