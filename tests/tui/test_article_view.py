@@ -565,3 +565,14 @@ def test_sentences_do_not_end_at_common_abbreviations():
     assert text[start:end] == "Mr. Smith met the U.S. envoy on Jan. 5."
     start, end = view.sentence_at(text.index("Doe"))
     assert text[start:end] == "Then J. Doe left!"
+
+
+async def test_ctrl_c_copies_the_selected_text_as_stored():
+    text = "tab\there and more"
+    app = ViewApp(text)
+    async with app.run_test(size=(40, 5)) as pilot:
+        view = app.query_one(ArticleView)
+        view.select_range(0, 8)
+        await pilot.press("ctrl+c")
+        assert app.clipboard == "tab\there"
+        assert app.is_running

@@ -35,6 +35,7 @@ Keys (ids are for the user's keymap; all movement keys take ``shift`` to select)
 | pageup / pagedown | article.page_up / article.page_down | page |
 | ctrl+home / ctrl+end | article.text_start / article.text_end | start / end of the text |
 | escape | article.clear_selection | clear the selection |
+| ctrl+c | article.copy | copy the selection (else the word) to the clipboard |
 
 Mouse: click sets the cursor, drag selects, shift+click extends, double click selects
 the word, triple click the sentence, the wheel scrolls.
@@ -283,6 +284,7 @@ class ArticleView(ScrollView, can_focus=True):
         Binding("ctrl+shift+home", "text_start(True)", "Select to text start", show=False, id="article.select_text_start", tooltip="Extend the selection to the start of the article"),
         Binding("ctrl+shift+end", "text_end(True)", "Select to text end", show=False, id="article.select_text_end", tooltip="Extend the selection to the end of the article"),
         Binding("escape", "clear_selection", "Clear selection", show=False, id="article.clear_selection", tooltip="Clear the selection"),
+        Binding("ctrl+c,super+c", "copy", "Copy", show=False, id="article.copy", tooltip="Copy the selection (or the word under the cursor) to the clipboard"),
     ]
 
     class CursorMoved(Message):
@@ -1251,6 +1253,13 @@ class ArticleView(ScrollView, can_focus=True):
 
     def action_clear_selection(self) -> None:
         self.clear_selection()
+
+    def action_copy(self) -> None:
+        """Copy the selected text (else the word at the cursor) to the system clipboard
+        (OSC 52, as Textual does). The stored text is copied, not the display symbols."""
+        span = self.selection or self.word_at(self._cursor)
+        if span[1] > span[0]:
+            self.app.copy_to_clipboard(self._text[span[0] : span[1]])
 
     # ----- mouse ----------------------------------------------------------------------------
 
