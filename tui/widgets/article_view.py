@@ -43,6 +43,7 @@ the word, triple click the sentence, the wheel scrolls.
 
 from __future__ import annotations
 
+import gc
 import re
 from bisect import bisect_left, bisect_right
 from time import perf_counter
@@ -604,31 +605,19 @@ class ArticleView(ScrollView, can_focus=True):
         """Replace the spans of one highlight layer: ``(start, end, kind, key)`` tuples
         (or :class:`Span`), code-point offsets, ``end`` exclusive. Only the cached rows
         that show a changed span are dropped and only the visible ones are redrawn."""
-        make = tuple.__new__
-        new = [
-            span if type(span) is Span else make(Span, span if len(span) == 4 else tuple(span)[:4])
-            for span in spans
-        ]
+        collecting = gc.isenabled()
+        if collecting:
+            gc.disable()  # tens of thousands of small objects: no collection passes meanwhile
+        try:
+            new, index = _index_spans(spans)
+        finally:
+            if collecting:
+                gc.enable()
         old = self._layers.get(name, [])
         if new:
             self._layers[name] = new
         else:
             self._layers.pop(name, None)
-        index: dict[int, list[Span]] = {}
-        get = index.get
-        shift = _BUCKET_SHIFT
-        for span in new:
-            first = span[0] >> shift
-            last = (span[1] - 1) >> shift if span[1] > span[0] else first
-            if first == last:
-                bucket = get(first)
-                if bucket is None:
-                    index[first] = [span]
-                else:
-                    bucket.append(span)
-            else:
-                for number in range(first, last + 1):
-                    index.setdefault(number, []).append(span)
         if index:
             self._layer_index[name] = index
         else:
@@ -1301,6 +1290,28 @@ class ArticleView(ScrollView, can_focus=True):
             if self._anchor == self._cursor:
                 self._anchor = None
             event.stop()
+
+
+def _index_spans(spans: Iterable[tuple[int, int, str, str]]) -> tuple[list[Span], dict[int, list[Span]]]:
+    """The spans as :class:`Span` and a bucket index: bucket number -> spans touching it."""
+    make = tuple.__new__
+    new = [span if type(span) is Span else make(Span, span if len(span) == 4 else tuple(span)[:4]) for span in spans]
+    index: dict[int, list[Span]] = {}
+    get = index.get
+    shift = _BUCKET_SHIFT
+    for span in new:
+        first = span[0] >> shift
+        last = (span[1] - 1) >> shift if span[1] > span[0] else first
+        if first == last:
+            bucket = get(first)
+            if bucket is None:
+                index[first] = [span]
+            else:
+                bucket.append(span)
+        else:
+            for number in range(first, last + 1):
+                index.setdefault(number, []).append(span)
+    return new, index
 
 
 def _is_abbreviation(text: str, stop: int, low: int) -> bool:
