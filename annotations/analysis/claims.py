@@ -7,6 +7,7 @@ voted entities and the quote regions of the whole text.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 
@@ -80,8 +81,18 @@ class ClaimBuilder:
         self.quotes = [q for q in quotes if not q.single]
         self.all_quotes = quotes
         para_starts = _paragraph_starts(text)
+        self.para_starts = para_starts
         self.sentences = [Sentence(i, _paragraph_of(para_starts, f["start"]), f) for i, f in enumerate(features)]
+        self.sentence_starts = [s.features["start"] for s in self.sentences]
+        self.sentence_paragraphs = [s.paragraph for s in self.sentences]
+        self.quote_starts = [q.start for q in self.quotes]
+        self._descriptors: dict[str, str] = {}
         self.entities = entities
+        self.person_entities_by_last: dict[str, list[dict]] = {}
+        for ent in entities:
+            if ent["label"] == "PERSON" and ent["text"].split():
+                self.person_entities_by_last.setdefault(ent["text"].split()[-1], []).append(ent)
+        self.org_texts = {e["text"] for e in entities if e["label"] == "ORG"}
         self.names = NameBook([e for e in entities if e["label"] == "PERSON"])
         self.resolver = SpeakerResolver(self.names, sources, entities)
 
@@ -129,7 +140,24 @@ class ClaimBuilder:
 
     # -- pass 2: quotes ---------------------------------------------------
     def _sentences_overlapping(self, region: QuoteRegion) -> list[Sentence]:
-        return [s for s in self.sentences if s.features["start"] < region.end and region.start < s.features["end"]]
+        found = []
+        index = bisect.bisect_left(self.sentence_starts, region.end) - 1
+        while index >= 0 and self.sentences[index].features["end"] > region.start:
+            found.append(self.sentences[index])
+            index -= 1
+        found.reverse()
+        return found
+
+    def _quotes_overlapping(self, start: int, end: int) -> list[int]:
+        """Indexes of the (double) quote regions overlapping [start, end)."""
+        found = []
+        # double-quote regions never overlap each other, so their ends rise with their starts
+        index = bisect.bisect_left(self.quote_starts, end) - 1
+        while index >= 0 and self.quotes[index].end > start:
+            found.append(index)
+            index -= 1
+        found.reverse()
+        return found
 
     def _quote_speakers(self) -> None:
         speakers: list[tuple[dict | None, dict | None, Sentence | None]] = []
@@ -178,7 +206,8 @@ class ClaimBuilder:
             f = sentence.features
             length = max(1, f["end"] - f["start"])
             best_region, best_share = None, 0.0
-            for i, region in enumerate(self.quotes):
+            for i in self._quotes_overlapping(f["start"], f["end"]):
+                region = self.quotes[i]
                 overlap = min(region.end, f["end"]) - max(region.start, f["start"])
                 if overlap <= 0:
                     continue
@@ -200,7 +229,7 @@ class ClaimBuilder:
                 sentence.speaker = list_speaker[0]
 
     def _paragraph_index(self, offset: int) -> int:
-        return self.text.count("\n", 0, offset)
+        return _paragraph_of(self.para_starts, offset)
 
     def _starts_paragraph(self, region: QuoteRegion) -> bool:
         line_start = self.text.rfind("\n", 0, region.start) + 1
@@ -212,24 +241,23 @@ class ClaimBuilder:
 
     def _previous_paragraph_speaker(self, offset: int):
         para = self._paragraph_index(offset)
-        previous = [s for s in self.sentences if s.paragraph < para]
-        if not previous:
+        index = bisect.bisect_left(self.sentence_paragraphs, para) - 1
+        if index < 0:
             return None
-        last_para = previous[-1].paragraph
+        last = self.sentences[index]
+        last_para = last.paragraph
         if para - last_para > 2:
             return None
-        last = previous[-1]
         if last.features.get("intro") is not None:
             return (last.features["intro"], None, last)
         # the speaker of the previous paragraph's last quote, or its last attributed sentence
-        for sentence in reversed([s for s in previous if s.paragraph == last_para]):
+        while index >= 0 and self.sentences[index].paragraph == last_para:
+            sentence = self.sentences[index]
             if sentence.speaker is not None:
                 return (sentence.speaker, sentence.speaker_mention, sentence)
             if sentence.own is not None:
                 return (sentence.own, sentence.own_mention, sentence)
-        for i, region in enumerate(self.quotes):
-            if self._paragraph_index(region.start) == last_para and self.quote_speakers_partial(i):
-                return self.quote_speakers_partial(i)
+            index -= 1
         return None
 
     def quote_speakers_partial(self, i: int):
@@ -380,10 +408,7 @@ class ClaimBuilder:
         """A company or other organisation speaking for itself ("Brightline said ...")."""
         if speaker["kind"] != "group" or speaker.get("unnamed"):
             return False
-        for ent in self.entities:
-            if ent["label"] == "ORG" and ent["text"] == speaker["text"]:
-                return self.sources.lookup(ent["text"]) is None
-        return False
+        return speaker["text"] in self.org_texts and self.sources.lookup(speaker["text"]) is None
 
     def _unnamed_text(self, text: str) -> bool:
         words = text.lower().replace("\u2019", "'").split()
@@ -397,17 +422,23 @@ class ClaimBuilder:
         parts = [speaker.get("descriptor") or "", speaker.get("text") or "", speaker.get("affiliation") or ""]
         key = speaker.get("key")
         if speaker["kind"] == "person" and key:
-            last = key.split()[-1]
-            for ent in self.entities:
-                if ent["label"] == "PERSON" and ent["text"].split()[-1] == last:
-                    before = self.text[max(0, ent["start"] - 60):ent["start"]]
-                    before = before.split("\n")[-1]
-                    before = re.split(r"[.,;:\"\u201c\u201d]", before)[-1]
-                    parts.append(before)
-                    after = self.text[ent["end"]:ent["end"] + 80].split("\n")[0]
-                    if after.startswith(","):
-                        parts.append(after[1:].split(",")[0])
+            parts.append(self._person_descriptor(key))
         return " ".join(parts)
+
+    def _person_descriptor(self, key: str) -> str:
+        if key in self._descriptors:
+            return self._descriptors[key]
+        parts = []
+        # the words before each mention ("Ukrainian President") and an apposition after it
+        for ent in self.person_entities_by_last.get(key.split()[-1], ())[:20]:
+            before = self.text[max(0, ent["start"] - 60):ent["start"]]
+            before = before.split("\n")[-1]
+            parts.append(re.split(r"[.,;:\"\u201c\u201d]", before)[-1])
+            after = self.text[ent["end"]:ent["end"] + 80].split("\n")[0]
+            if after.startswith(","):
+                parts.append(after[1:].split(",")[0])
+        self._descriptors[key] = " ".join(parts)
+        return self._descriptors[key]
 
     def _state_source(self, speaker: dict, sentence: Sentence) -> bool:
         if speaker["kind"] == "source":

@@ -12,11 +12,13 @@
 
 from __future__ import annotations
 
+import numpy
+from spacy.attrs import SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-from annotations.analysis.features import sentence_features
+from annotations.analysis.features import index_entities, index_quotes, sentence_features
 from annotations.analysis.quotes import find_quotes
 from annotations.analysis.resources import gazetteer_index, word_set
 
@@ -50,33 +52,37 @@ def _reporting_tail(doc: Doc, index: int) -> bool:
 
 @Language.component("news_sentences")
 def news_sentences(doc: Doc) -> Doc:
+    if len(doc) == 0:
+        return doc
+    # written in one go with from_array: setting Token.is_sent_start one by one checks the
+    # whole Doc each time (quadratic on long chunks)
+    starts = numpy.full((len(doc), 1), -1, dtype="int32")
     pending = False  # a sentence end was seen; the next word may start a sentence
     after_newline = False
     after_closing_quote = False
     for i, token in enumerate(doc):
         if i == 0:
-            token.is_sent_start = True
+            starts[0, 0] = 1
             continue
         if token.is_space:
-            token.is_sent_start = False
             if "\n" in token.text:
                 after_newline = True
             continue
         prev = doc[i - 1]
-        starts = False
+        begins = False
         if after_newline:
-            starts = True
+            begins = True
         elif pending:
             first = token.text[0]
             is_opener = token.text in OPENERS and (prev.whitespace_ or prev.is_space)
             if token.text in CLOSERS and not is_opener:
-                starts = False  # still closing the previous sentence
+                begins = False  # still closing the previous sentence
             elif first.isupper() or first.isdigit() or is_opener:
-                starts = not (after_closing_quote and _reporting_tail(doc, i))
+                begins = not (after_closing_quote and _reporting_tail(doc, i))
             else:
                 pending = False
-        token.is_sent_start = starts
-        if starts:
+        if begins:
+            starts[i, 0] = 1
             pending = False
             after_newline = False
             after_closing_quote = False
@@ -85,6 +91,7 @@ def news_sentences(doc: Doc) -> Doc:
             after_closing_quote = False
         elif pending and token.text in CLOSERS:
             after_closing_quote = token.text not in (")", "]")
+    doc.from_array([SENT_START], starts.astype("uint64"))
     return doc
 
 
@@ -211,6 +218,8 @@ def _register_extensions() -> None:
 def claim_features(doc: Doc) -> Doc:
     _register_extensions()
     quotes = find_quotes(doc.text)
+    index_entities(doc)
+    index_quotes(doc, quotes)
     doc._.claim_features = [sentence_features(sent, quotes) for sent in doc.sents]
     return doc
 

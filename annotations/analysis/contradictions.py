@@ -17,6 +17,7 @@ from functools import lru_cache
 from annotations.analysis.resources import lexicon
 
 MAX_PARTNERS = 2
+PARTNER_WINDOW = 60
 MIN_SCORE = 3.0
 MIN_SCORE_WITHOUT_EVENT = 3.5
 # a claim reported in a side clause ("... as Russia has claimed progress") is mostly the
@@ -76,14 +77,19 @@ def _name_stems(text: str) -> set[str]:
     return {_stem(w) for w in words if len(w) > 2 and w not in ("the", "and")}
 
 
+@lru_cache(maxsize=4096)
+def _speaker_shape(name: str) -> tuple[str, frozenset[str]]:
+    words = re.findall(r"[^\W_]+", name.lower())
+    return (_stem(words[-1]) if words else ""), frozenset(_name_stems(name))
+
+
 def same_speaker(a: str, b: str) -> bool:
     """"the Ukrainian military leadership" and "Ukraine's military leadership" are one speaker."""
     if a == b:
         return True
-    wa, wb = _name_stems(a), _name_stems(b)
-    head_a = _stem(re.findall(r"[^\W_]+", a.lower())[-1]) if re.findall(r"[^\W_]+", a) else ""
-    head_b = _stem(re.findall(r"[^\W_]+", b.lower())[-1]) if re.findall(r"[^\W_]+", b) else ""
-    return head_a == head_b and len(wa & wb) >= 2
+    head_a, words_a = _speaker_shape(a)
+    head_b, words_b = _speaker_shape(b)
+    return head_a == head_b and len(words_a & words_b) >= 2
 
 
 def _topic_words(shared: list[str], keys: list[list[str]]) -> str:
@@ -124,7 +130,9 @@ def find_contradictions(claims: list[dict], infos: dict[str, dict]) -> list[dict
         if not negative[cid] or key is None:
             continue
         scored = []
-        for other in claims:
+        position = order[cid]
+        # a dispute is answered nearby: look at the claims around, not the whole of a long text
+        for other in claims[max(0, position - PARTNER_WINDOW):position + PARTNER_WINDOW]:
             oid = other["id"]
             other_key = infos[oid].get("speaker_key")
             if oid == cid or other_key is None or negative[oid] or same_speaker(key, other_key):

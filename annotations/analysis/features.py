@@ -7,7 +7,9 @@ decisions (quotes over paragraphs, pronouns, the most specific name) are made la
 
 from __future__ import annotations
 
+import bisect
 import re
+import threading
 from functools import lru_cache
 
 from spacy.tokens import Span, Token
@@ -58,6 +60,33 @@ def reporting_verbs() -> frozenset[str]:
 # ---------------------------------------------------------------------------
 # noun phrases and mentions
 # ---------------------------------------------------------------------------
+
+_local = threading.local()
+
+
+def index_entities(doc) -> None:
+    """Remember the doc's entities for fast lookups (``Span.ents`` scans every entity of the
+    Doc each time, which is quadratic over a long chunk)."""
+    ents = list(doc.ents)
+    _local.doc = doc
+    _local.ents = ents
+    _local.starts = [e.start for e in ents]
+
+
+def ents_between(doc, start: int, end: int) -> list:
+    """Entities lying inside tokens [start, end)."""
+    if getattr(_local, "doc", None) is not doc:
+        index_entities(doc)
+    ents, starts = _local.ents, _local.starts
+    found = []
+    for i in range(bisect.bisect_left(starts, start), len(ents)):
+        ent = ents[i]
+        if ent.start >= end:
+            break
+        if ent.end <= end:
+            found.append(ent)
+    return found
+
 
 def _np_bounds(head: Token, cut_commas: bool = True) -> tuple[int, int]:
     """Token bounds of the noun phrase headed by ``head``: its subtree, cut at commas and
@@ -115,7 +144,13 @@ def mention(head: Token) -> dict:
     info["proper"] = any(t.pos_ == "PROPN" for t in span)
     person = org = None
     places = []
-    for ent in span.ents:
+    span_ents = ents_between(doc, start, end)
+    # the name that heads the phrase: "Curry house owner Abdul Ali" is Abdul Ali
+    heading = [e for e in span_ents if e.label_ == "PERSON" and e.start <= head.i < e.end] or \
+        [e for e in span_ents if e.label_ == "PERSON" and e.end <= head.i + 1][-1:]
+    if heading:
+        person = {"start": heading[0].start_char, "end": heading[0].end_char, "text": heading[0].text}
+    for ent in span_ents:
         if ent.label_ == "PERSON" and person is None:
             person = {"start": ent.start_char, "end": ent.end_char, "text": ent.text}
         elif ent.label_ == "ORG" and org is None:
@@ -126,14 +161,14 @@ def mention(head: Token) -> dict:
         # "The chief executive of Brightline Foods, Marcus Hale, denied": a name right after
         # the phrase, between commas, is the person it describes
         if end + 1 < len(doc) and doc[end].text == "," and doc[end + 1].ent_type_ == "PERSON" and doc[end + 1].ent_iob_ == "B":
-            ent = next((e for e in doc.ents if e.start == end + 1), None)
+            ent = next((e for e in ents_between(doc, end + 1, len(doc)) if e.start == end + 1), None)
             if ent is not None and ent.end < len(doc) and doc[ent.end].text in (",", "\u2014"):
                 person = {"start": ent.start_char, "end": ent.end_char, "text": ent.text}
     if person is None:
         # "One of the bill's authors, Republican Sen. Scott Beason, said": the name is in the apposition
         for child in head.children:
             if child.dep_ == "appos":
-                for ent in doc[child.left_edge.i:child.right_edge.i + 1].ents:
+                for ent in ents_between(doc, child.left_edge.i, child.right_edge.i + 1):
                     if ent.label_ == "PERSON":
                         person = {"start": ent.start_char, "end": ent.end_char, "text": ent.text}
                         break
@@ -142,7 +177,7 @@ def mention(head: Token) -> dict:
     info["person"] = person
     info["org"] = org
     info["places"] = places
-    info["gpe"] = any(ent.label_ == "GPE" and ent.start <= head.i < ent.end for ent in span.ents)
+    info["gpe"] = any(ent.label_ == "GPE" and ent.start <= head.i < ent.end for ent in ents_between(doc, start, end))
     # the descriptor keeps the apposition: "Bill Caton, president of Associated General Contractors"
     desc_start, desc_end = head.left_edge.i, head.right_edge.i + 1
     descriptor = doc[desc_start:desc_end]
@@ -187,7 +222,22 @@ def _is_document(head: Token) -> bool:
     return head.lemma_.lower() in word_set("document_nouns")
 
 
+def index_quotes(doc, quotes: list[QuoteRegion]) -> None:
+    """Mark once which tokens sit inside a double-quoted region."""
+    mask = [False] * len(doc)
+    starts = [t.idx for t in doc]
+    for region in quotes:
+        if region.single:
+            continue
+        for i in range(bisect.bisect_left(starts, region.start), bisect.bisect_left(starts, region.end)):
+            mask[i] = True
+    _local.quote_doc = doc
+    _local.quote_mask = mask
+
+
 def _in_quote(quotes: list[QuoteRegion], token: Token) -> bool:
+    if getattr(_local, "quote_doc", None) is token.doc:
+        return _local.quote_mask[token.i]
     return inside(quotes, token.idx) is not None
 
 
@@ -229,7 +279,7 @@ def _opening_subject(verb: Token, quotes: list[QuoteRegion]) -> Token | None:
         segment.append(token)
     if not segment or _in_quote(quotes, segment[0]):
         return None
-    for ent in sent.ents:
+    for ent in ents_between(sent.doc, sent.start, sent.end):
         if ent.start >= segment[0].i and ent.end <= segment[-1].i + 1 and ent.label_ in ("PERSON", "ORG"):
             return ent.root
     roots = [t for t in segment if not (segment[0].i <= t.head.i <= segment[-1].i) or t.head.i == t.i]
@@ -376,7 +426,7 @@ def channel_candidates(sent: Span, quotes: list[QuoteRegion]) -> list[dict]:
         if token.lemma_.lower() == "tell" and token.pos_ == "VERB":
             for child in token.children:
                 if child.dep_ in ("dobj", "dative") and child.ent_type_ == "ORG":
-                    ent = next((e for e in sent.ents if e.start <= child.i < e.end), None)
+                    ent = next((e for e in ents_between(doc, sent.start, sent.end) if e.start <= child.i < e.end), None)
                     if ent is not None and _outlet_like(ent.text):
                         out.append({"start": ent.start_char, "end": ent.end_char, "text": ent.text,
                                     "kind": "outlet", "noun": "outlet"})
@@ -392,7 +442,7 @@ def _outlet_like(name: str) -> bool:
 def outlet_mentions(sent: Span) -> list[dict]:
     kinds = gazetteer_index().kinds
     out = []
-    for ent in sent.ents:
+    for ent in ents_between(sent.doc, sent.start, sent.end):
         if ent.label_ in ("ORG", "PERSON", "FAC", "WORK_OF_ART", "PRODUCT", "GPE") and _outlet_like(ent.text):
             out.append({"start": ent.start_char, "end": ent.end_char, "text": ent.text,
                         "kind": kinds.get(ent.text, "outlet")})
@@ -543,7 +593,8 @@ def sentence_features(sent: Span, quotes: list[QuoteRegion]) -> dict:
             m["root"] = token.head.i == root.i
             m["verb_start"] = token.head.idx
             subjects.append(m)
-    persons = [{"start": e.start_char, "end": e.end_char, "text": e.text} for e in sent.ents if e.label_ == "PERSON"]
+    sent_ents = ents_between(doc, sent.start, sent.end)
+    persons = [{"start": e.start_char, "end": e.end_char, "text": e.text} for e in sent_ents if e.label_ == "PERSON"]
     opening = None
     if stripped.endswith(":"):
         # "A House Democratic source provided ... a memo ..., which include:" -- who opens
@@ -554,7 +605,7 @@ def sentence_features(sent: Span, quotes: list[QuoteRegion]) -> dict:
                 opening = {**mention(chunk.root), **_char_span(doc, chunk.start, chunk.end)}
             break
     groups = [{"start": e.start_char, "end": e.end_char, "text": e.text, "label": e.label_}
-              for e in sent.ents if e.label_ in ("ORG", "GPE", "NORP")]
+              for e in sent_ents if e.label_ in ("ORG", "GPE", "NORP")]
     imperative = (root.tag_ == "VB" and not any(c.dep_ in ("nsubj", "aux", "auxpass", "nsubjpass", "mark") for c in root.children)
                   and not any(t.tag_ == "MD" for t in sent))
     wish = root.tag_ == "VB" and root.lemma_.lower() in ("bless", "save", "help") and not any(c.dep_ in ("aux",) for c in root.children)
@@ -581,5 +632,5 @@ def sentence_features(sent: Span, quotes: list[QuoteRegion]) -> dict:
         "negations": negations,
         "keys": _content_keys(sent),
         "has_number": any(t.like_num for t in sent),
-        "has_entity": bool(sent.ents),
+        "has_entity": bool(sent_ents),
     }

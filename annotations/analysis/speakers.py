@@ -8,6 +8,7 @@ who was recently named, who spoke and who was the subject.
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass, field
 
 from annotations.analysis.entities import NAME_SUFFIXES
@@ -72,17 +73,27 @@ class NameBook:
 
     def __init__(self, person_entities: list[dict]) -> None:
         self.people: list[Person] = []
+        # one entry per distinct name (its first mention), indexed by word: long texts name
+        # the same people hundreds of times
+        self.by_word: dict[str, list[Person]] = {}
+        seen: set[tuple[str, ...]] = set()
         for ent in sorted(person_entities, key=lambda e: e["start"]):
             tokens = name_tokens(ent["text"])
-            if not tokens:
+            if not tokens or tokens in seen:
                 continue
-            self.people.append(Person(ent["text"], ent, tokens))
+            seen.add(tokens)
+            person = Person(ent["text"], ent, tokens)
+            self.people.append(person)
+            for word in set(tokens):
+                self.by_word.setdefault(word, []).append(person)
         self.genders: dict[str, str] = {}
 
     def candidates(self, tokens: tuple[str, ...]) -> list[Person]:
+        if not tokens:
+            return []
         n = len(tokens)
         found = []
-        for person in self.people:
+        for person in self.by_word.get(tokens[0], ()):
             p = person.tokens
             if any(p[i:i + n] == tokens for i in range(len(p) - n + 1)):
                 found.append(person)
@@ -100,7 +111,7 @@ class NameBook:
         best = [p for p in found if len(p.tokens) == longest]
         if len({p.tokens for p in best}) > 1:
             # two people share the name ("James Roosevelt Jr." / "Franklin Roosevelt"): the recent speaker
-            for key in reversed(recent_keys):
+            for key in reversed(recent_keys[-20:]):
                 for person in best:
                     if person.key == key or name_tokens(key) == person.tokens:
                         return self._referent(person.mention, person.mention["text"], person.tokens)
@@ -134,6 +145,8 @@ class SpeakerResolver:
         self.memory = Memory()
         self.org_mentions = sorted((e for e in entities if e["label"] in ("ORG",)), key=lambda e: e["start"])
         self.person_mentions = sorted((e for e in entities if e["label"] == "PERSON"), key=lambda e: e["start"])
+        self.org_starts = [e["start"] for e in self.org_mentions]
+        self.person_starts = [e["start"] for e in self.person_mentions]
         self.recent_speaker_keys: list[str] = []
         self.np_history: list[dict] = []  # non-person noun-phrase referents, for "the UGA researchers"
 
@@ -163,13 +176,15 @@ class SpeakerResolver:
             return self._pronoun(index, mention, position if position is not None else mention["start"])
         if not mention.get("person"):
             # the chunk's model missed the name, the document-level vote found it ("Trump" as ORG)
-            for ent in self.person_mentions:
+            first = bisect.bisect_left(self.person_starts, mention["start"])
+            for ent in self.person_mentions[first:first + 8]:
                 if ent["start"] >= mention["end"]:
                     break
                 if ent["start"] >= mention["start"] and ent["end"] <= mention["end"]:
                     mention = {**mention, "person": ent}
                     break
-        if not mention.get("person") and mention.get("proper") and self.names.candidates(name_tokens(mention["text"])):
+        capitalised = all(w[:1].isupper() for w in mention["text"].split()) and len(mention["text"].split()) <= 4
+        if not mention.get("person") and capitalised and self.names.candidates(name_tokens(mention["text"])):
             # "Curie" where the model tagged nothing, after "Curie Kim" was named
             mention = {**mention, "person": {"start": mention["start"], "end": mention["end"], "text": mention["text"]}}
         if mention.get("person"):
@@ -223,11 +238,11 @@ class SpeakerResolver:
 
     def _recent_org(self, position: int) -> dict | None:
         best = None
-        for ent in self.org_mentions:
-            if ent["start"] >= position:
-                break
+        index = bisect.bisect_left(self.org_starts, position)
+        for ent in reversed(self.org_mentions[max(0, index - 50):index]):
             if self.sources.lookup(ent["text"]) is None:
                 best = ent
+                break
         if best is None:
             return None
         return {"kind": "group", "key": best["text"], "start": best["start"], "end": best["end"],
