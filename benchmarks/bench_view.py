@@ -492,10 +492,29 @@ def run(quick: bool) -> list[dict]:
     with tempfile.TemporaryDirectory(prefix="annotate-bench-") as folder:
         tmp = Path(folder)
         big = make_article(tmp / "article-1mb.txt")
-        rows = first_paint_rows(quick, tmp, big)
-        rows += key_rows(quick, tmp, big)
-        rows += layer_rows(quick, big)
-        rows += wrap_rows(big)
+        rows: list[dict] = []
+        sections = (
+            ("first paint", lambda: first_paint_rows(quick, tmp, big)),
+            ("keys", lambda: key_rows(quick, tmp, big)),
+            ("layers", lambda: layer_rows(quick, big)),
+            ("wrap", lambda: wrap_rows(big)),
+        )
+        for name, section in sections:
+            try:
+                rows += section()
+            except Exception as error:  # noqa: BLE001 - one section failing keeps the others
+                rows.append(
+                    {
+                        "name": f"{name}: not measured",
+                        "value": None,
+                        "baseline": None,
+                        "ratio": None,
+                        "unit": "ms",
+                        "target": "-",
+                        "ok": False,
+                        "note": f"{type(error).__name__}: {error}",
+                    }
+                )
     return rows
 
 
