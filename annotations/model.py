@@ -80,7 +80,7 @@ class Annotation:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "Annotation":
         """Build from a stored or exported record; unknown keys are ignored."""
-        known = {f.name for f in fields(cls)}
+        known = _FIELD_NAMES
         values = {key: value for key, value in data.items() if key in known}
         if "doc_sha" not in values:
             values["doc_sha"] = ""
@@ -93,6 +93,9 @@ class Annotation:
             quote = quote[: width - 1] + "…"
         head = self.label or ("note" if self.note else "highlight")
         return f"{head} '{quote}'"
+
+
+_FIELD_NAMES = frozenset(f.name for f in fields(Annotation))
 
 
 def new_annotation(

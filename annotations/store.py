@@ -123,11 +123,14 @@ def validate(data: Any) -> dict:
     for table, records in data.items():
         if not isinstance(records, dict):
             raise StoreFormatError(f"table {table!r} is not a JSON object")
+        id_field, sha_field = ID_FIELD.get(table), SHA_FIELD.get(table)
         for key, record in records.items():
             if not key.isdigit():
                 raise StoreFormatError(f"table {table!r} has a record key {key!r} that is not a TinyDB id")
             if not isinstance(record, dict):
                 raise StoreFormatError(f"table {table!r} record {key} is not a JSON object")
+            if id_field and not (isinstance(record.get(id_field), str) and isinstance(record.get(sha_field), str)):
+                raise StoreFormatError(f"table {table!r} record {key} has no {id_field!r}")
     if not data:
         return data  # "{}": an empty TinyDB file; nothing to lose, it becomes ours on write
     meta = data.get(META_TABLE)
@@ -139,10 +142,6 @@ def validate(data: Any) -> dict:
     record = next(iter(meta.values()))
     if record.get("schema") != STORE_SCHEMA or not isinstance(record.get("schema_version"), int):
         raise StoreFormatError(f"the meta table does not name the {STORE_SCHEMA!r} schema; another program's file?")
-    for table, id_field in ID_FIELD.items():
-        for key, item in data.get(table, {}).items():
-            if not isinstance(item.get(id_field), str) or not isinstance(item.get(SHA_FIELD[table]), str):
-                raise StoreFormatError(f"table {table!r} record {key} has no {id_field!r}")
     return data
 
 
@@ -528,15 +527,19 @@ class Index:
         for table, id_field in ID_FIELD.items():
             keys: dict[str, str] = {}
             by_sha: dict[str, set[str]] = {}
-            top = 0
-            for key, record in data.get(table, {}).items():
+            sha_field = SHA_FIELD[table]
+            rows = data.get(table, {})
+            for key, record in rows.items():
                 record_id = record[id_field]
                 keys[record_id] = key
-                by_sha.setdefault(record[SHA_FIELD[table]], set()).add(record_id)
-                top = max(top, int(key))
+                sha = record[sha_field]
+                if sha in by_sha:
+                    by_sha[sha].add(record_id)
+                else:
+                    by_sha[sha] = {record_id}
             self.keys[table] = keys
             self.by_sha[table] = by_sha
-            self.next_key[table] = top + 1
+            self.next_key[table] = max(map(int, rows), default=0) + 1
 
 
 class Transaction:

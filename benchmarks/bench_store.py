@@ -82,16 +82,39 @@ def time_stock_tinydb(path: Path, documents, count: int, repeats: int) -> list[f
     return samples
 
 
+def time_open(path: Path, sha: str, repeats: int) -> list[float]:
+    samples = []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        store = open_store(path)
+        store.annotations(sha)
+        samples.append((time.perf_counter() - started) * 1000)
+        store.close()
+    return samples
+
+
+def time_stock_open(path: Path, repeats: int) -> list[float]:
+    samples = []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        database = TinyDB(path)
+        database.table("annotations").all()
+        samples.append((time.perf_counter() - started) * 1000)
+        database.close()
+    return samples
+
+
 def run(quick: bool) -> list[dict]:
     rows = []
     documents = make_documents()
     with tempfile.TemporaryDirectory(prefix="annotate-bench-store-") as folder:
         for size in SIZES:
             repeats = 5 if quick else (40 if size <= 1_000 else 15)
-            store = seed_store(Path(folder) / f"store-{size}.json", documents, size)
+            store_path, stock_path = Path(folder) / f"store-{size}.json", Path(folder) / f"stock-{size}.json"
+            store = seed_store(store_path, documents, size)
             ours = statistics.median(time_store_saves(store, documents, repeats))
             store.close()
-            stock = statistics.median(time_stock_tinydb(Path(folder) / f"stock-{size}.json", documents, size, repeats))
+            stock = statistics.median(time_stock_tinydb(stock_path, documents, size, repeats))
             rows.append(
                 {
                     "name": f"store: save 1 annotation, {size:,} in store",
@@ -109,6 +132,20 @@ def run(quick: bool) -> list[dict]:
                     else "",
                 }
             )
+        opens = 3 if quick else 7
+        ours = statistics.median(time_open(store_path, documents[0].sha256, opens))
+        stock = statistics.median(time_stock_open(stock_path, opens))
+        rows.append(
+            {
+                "name": f"store: open + read one document, {SIZES[-1]:,} in store",
+                "value": ours,
+                "baseline": stock,
+                "ratio": ours / stock if stock else None,
+                "unit": "ms",
+                "target": "-",
+                "note": "parse, validate, index (and the undo history, which stock TinyDB's file lacks)",
+            }
+        )
     return rows
 
 
