@@ -450,3 +450,17 @@ def test_after_a_refresh_the_next_write_does_not_read_the_file_again(db_file, se
     assert len(open_store(db_file).annotations(seed_doc.sha256)) == 2
     first.close()
     second.close()
+
+
+def test_the_file_equals_the_data_after_re_anchoring_and_forget(store, db_file, article):
+    first = article("One two three four five six seven eight nine ten. " * 30)
+    store.register_document(first)
+    for n in range(300):
+        store.add(new_annotation(first, n * 3, n * 3 + 3, label="CHECK"))
+    edited = article("Preface. " + first.text)
+    store.register_document(edited)  # moves 300 annotations, drops the old history
+    assert json.loads(db_file.read_bytes()) == json.loads(json.dumps(store._storage.read()))
+    store.forget(edited.sha256)
+    on_disk = json.loads(db_file.read_bytes())
+    assert on_disk == json.loads(json.dumps(store._storage.read()))
+    assert on_disk["annotations"] == {} and on_disk["history"] == {}
