@@ -22,12 +22,18 @@ Shape (after Textual's OptionList and toolong's LogLines, see ``docs/exemplars.m
   that overlap the spans that changed; a style (theme/CSS) change clears the cache.
 * **Safety**: every character goes through :func:`tui.safe_text.display_text` (one for
   one, so offsets hold) and is put in ``Segment``s directly: nothing is parsed as markup.
+* **Graphemes**: left/right step over a whole user-perceived character (a letter with
+  its combining marks, an emoji ZWJ sequence); highlights, the cursor and the selection
+  are drawn cut at grapheme boundaries, so every strip measures exactly the width.
+  Known limit: a terminal that reorders right-to-left text itself (bidi) shows RTL runs
+  in another order than the cells the view computes; bidi *controls* are shown as
+  symbols (see ``safe_text``), so they cannot reorder anything.
 
 Keys (ids are for the user's keymap; all movement keys take ``shift`` to select):
 
 | key | id | action |
 | --- | --- | --- |
-| left / right | article.left / article.right | character |
+| left / right | article.left / article.right | character (grapheme) |
 | up / down | article.up / article.down | visual row, keeping the column |
 | ctrl+left / ctrl+right | article.word_left / article.word_right | word |
 | home / end | article.row_start / article.row_end | start / end of the row |
