@@ -453,8 +453,16 @@ def outlet_mentions(sent: Span) -> list[dict]:
 # lexical cues
 # ---------------------------------------------------------------------------
 
+def doc_text(doc) -> str:
+    """``Doc.text`` joins every token on each call: keep it once per Doc."""
+    if getattr(_local, "text_doc", None) is not doc:
+        _local.text_doc = doc
+        _local.text = doc.text
+    return _local.text
+
+
 def _cue(kind: str, doc, start_char: int, end_char: int) -> dict:
-    return {"kind": kind, "start": start_char, "end": end_char, "text": doc.text[start_char:end_char]}
+    return {"kind": kind, "start": start_char, "end": end_char, "text": doc_text(doc)[start_char:end_char]}
 
 
 def _token_cue(kind: str, token: Token) -> dict:
@@ -584,7 +592,7 @@ def sentence_features(sent: Span, quotes: list[QuoteRegion]) -> dict:
     start, end = _trimmed_bounds(sent)
     doc = sent.doc
     words = [t for t in sent if t.is_alpha]
-    stripped = doc.text[start:end].rstrip("\"'\u201d\u2019)]")
+    stripped = doc_text(doc)[start:end].rstrip("\"'\u201d\u2019)]")
     root = sent.root
     subjects = []
     for token in sent:

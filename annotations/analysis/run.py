@@ -12,6 +12,8 @@ This module imports spaCy (through pipeline.py); ``annotations.analysis`` import
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import threading
 
 from annotations.analysis import AnalysisCancelled
@@ -26,6 +28,7 @@ from annotations.analysis.resources import load_source_table
 from annotations.document import Document
 
 BATCH_SIZE = 32
+PARALLEL_CHARS = 150_000  # below this, starting a second process costs more than it saves
 
 
 def run_analysis(document: Document, progress=None, cancel: threading.Event | None = None) -> dict:
@@ -39,7 +42,9 @@ def run_analysis(document: Document, progress=None, cancel: threading.Event | No
     entities: list[dict] = []
     features: list[dict] = []
     total = len(chunks)
-    for number, (chunk, doc) in enumerate(zip(chunks, nlp.pipe((c.text for c in chunks), batch_size=BATCH_SIZE)), 1):
+    processes = worker_processes(len(text))
+    docs = nlp.pipe((c.text for c in chunks), batch_size=BATCH_SIZE if processes == 1 else 4, n_process=processes)
+    for number, (chunk, doc) in enumerate(zip(chunks, docs), 1):
         if cancel is not None and cancel.is_set():
             raise AnalysisCancelled()
         records = doc_records(doc, chunk.offset)
@@ -53,6 +58,20 @@ def run_analysis(document: Document, progress=None, cancel: threading.Event | No
     if progress:
         progress(1.0)
     return result
+
+
+def worker_processes(chars: int) -> int:
+    """Two processes for long texts on machines with two or more cores, from the main thread
+    only (forking from the TUI's worker thread is not safe); one otherwise."""
+    if chars < PARALLEL_CHARS or (os.cpu_count() or 1) < 2:
+        return 1
+    if threading.current_thread() is not threading.main_thread():
+        return 1
+    if multiprocessing.get_start_method(allow_none=True) not in (None, "fork"):
+        return 1  # spawn would load the model again in each process
+    if os.environ.get("ANNOTATE_PROCESSES") == "1":
+        return 1
+    return 2
 
 
 def analyse_records(text: str, entities: list[dict], features: list[dict]) -> dict:
