@@ -244,6 +244,10 @@ def _in_quote(quotes: list[QuoteRegion], token: Token) -> bool:
 def _speaker_for(verb: Token, strong: bool) -> tuple[Token | None, str]:
     """The token heading who speaks through ``verb`` and how it was found."""
     if _is_passive(verb):
+        if verb.lemma_.lower() in ("quote", "cite"):
+            # "Lavrov was quoted by RIA as saying": the one quoted speaks, the agent is the channel
+            subject = _subject_of(verb)
+            return (subject, "quoted") if subject is not None else (None, "passive")
         agent = _agent(verb)
         return (agent, "agent") if agent is not None else (None, "passive")
     current = verb

@@ -16,6 +16,12 @@ from annotations.analysis.resources import SourceTable, word_set
 
 PRONOUN_GENDER = {"he": "m", "him": "m", "his": "m", "she": "f", "her": "f", "hers": "f"}
 LOOKBACK = 5  # sentences a pronoun may reach back
+# "the company" is a business: it does not point back to a ministry or a court
+BUSINESS_NOUNS = {"company", "firm", "bank", "carmaker", "retailer", "manufacturer", "startup", "giant", "group",
+                  "network", "broadcaster", "newspaper", "magazine", "club", "team"}
+OFFICIAL_WORDS = {"ministry", "department", "government", "agency", "council", "court", "house", "kremlin",
+                  "parliament", "senate", "congress", "commission", "office", "police", "army", "military",
+                  "administration", "authority", "service"}
 # people who speak for someone else: naming their institution does not name them
 SINGLE_ROLES = {"official", "officials", "source", "sources", "spokesman", "spokeswoman", "spokesperson",
                 "spokespeople", "aide", "aides", "diplomat", "diplomats", "insider", "insiders", "person", "people",
@@ -201,7 +207,7 @@ class SpeakerResolver:
         bare = len(mention["text"].split()) <= 2  # "the company", not "the regional health authority"
         if mention.get("definite") and not mention.get("proper") and bare:
             if head in word_set("group_nouns"):
-                org = self._recent_org(mention["start"])
+                org = self._recent_org(mention["start"], official=head not in BUSINESS_NOUNS)
                 if org is not None:
                     return org
             elif head in word_set("unnamed_heads"):
@@ -236,13 +242,18 @@ class SpeakerResolver:
                     "text": mention["text"][start:end], "gender": None, "plural": False, "source": row.name}
         return None
 
-    def _recent_org(self, position: int) -> dict | None:
+    def _recent_org(self, position: int, official: bool = True) -> dict | None:
+        """The organisation "the company" / "the ministry" points back to: the latest one named
+        before, of a fitting kind (a company is not a ministry)."""
         best = None
         index = bisect.bisect_left(self.org_starts, position)
         for ent in reversed(self.org_mentions[max(0, index - 50):index]):
-            if self.sources.lookup(ent["text"]) is None:
-                best = ent
-                break
+            if self.sources.lookup(ent["text"]) is not None:
+                continue
+            if not official and any(word in ent["text"].lower().split() for word in OFFICIAL_WORDS):
+                continue
+            best = ent
+            break
         if best is None:
             return None
         return {"kind": "group", "key": best["text"], "start": best["start"], "end": best["end"],
