@@ -101,19 +101,20 @@ class ReaderScreen(Screen):
         self.rejected: set[str] = set()
         self.suggestions: list[PanelItem] = []
         self.last_search = ""
+        self.detail_shown = Text("")
 
     def on_mount(self) -> None:
         self.call_after_refresh(self.after_first_paint)
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        # Only the article and its legend are composed: the header, the side panel and the
+        # footer are mounted right after first paint, so the text shows as early as possible.
         with Horizontal(id="main"):
             with Vertical(id="article-pane"):
                 yield ArticleView(self.document.text, id="article")
                 yield Input(placeholder="search: type, enter selects the next match", id="search-bar")
                 yield Static(ArticleView.legend_text(), id="legend")
         yield Static(Text(""), id="detail-line")
-        yield Footer()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         focused = self.focused
@@ -124,7 +125,13 @@ class ReaderScreen(Screen):
 
     async def after_first_paint(self) -> None:
         # The side panel is mounted after the article is on screen: first paint waits for nothing.
+        self.query_one("#legend", Static).update(ArticleView.legend_text(self.article))
+        await self.mount(Header(), before=0)
+        await self.mount(Footer())
         await self.query_one("#main").mount(SidePanel(id="side-panel"))
+        self.refresh_bindings()
+        if not self.query("#mine-filter"):  # the app quit while the panel was mounting
+            return
         try:
             report = self.store.register_document(self.document)
         except StoreError as error:
@@ -261,7 +268,13 @@ class ReaderScreen(Screen):
                 detail = item.detail.copy()
             if len(spans) > 1:
                 detail.append(f"  (+{len(spans) - 1} more here)", "dim")
-        self.query_one("#detail-line", Static).update(detail)
+        self.show_detail(detail)
+
+    def show_detail(self, detail: Text) -> None:
+        """Update the one-row detail line; its size never changes, so no re-layout."""
+        if detail != self.detail_shown:
+            self.detail_shown = detail
+            self.query_one("#detail-line", Static).update(detail, layout=False)
 
     def item_by_key(self, key: str) -> PanelItem | None:
         for item_list in self.side_panel.query(ItemList):
@@ -276,7 +289,7 @@ class ReaderScreen(Screen):
         article.scroll_to_span(message.start, message.end)
         item = self.item_by_key(message.key)
         if item is not None:
-            self.query_one("#detail-line", Static).update(item.detail)
+            self.show_detail(item.detail)
         if message.jump:
             article.move_cursor(message.start)
             article.focus()
@@ -669,7 +682,7 @@ class ReaderScreen(Screen):
 class AnnotateApp(App[int]):
     """annotate FILE: read an article critically and annotate it with the keyboard alone."""
 
-    CSS_PATH = "app.tcss"
+    CSS_PATH = Path(__file__).with_name("app.tcss")
     TITLE = "annotate"
     COMMANDS = App.COMMANDS | {AnnotateCommands}
 
