@@ -143,8 +143,10 @@ def news_entities(doc: Doc) -> Doc:
             label = "NORP"
         elif gazetteer_label and label not in ("PERSON",) and label != gazetteer_label and label not in NUMERIC_LABELS:
             label = gazetteer_label
-        if label in ("ORG", "GPE", "NORP", "PRODUCT", "FAC", "WORK_OF_ART", "LOC") and _looks_like_person(ent):
-            label = "PERSON"
+        if label in ("ORG", "GPE", "NORP", "PRODUCT", "FAC", "WORK_OF_ART", "LOC", "PERSON"):
+            name = _person_name(ent)
+            if name is not None:
+                ent, label = name, "PERSON"
         if label in ("CARDINAL", "MONEY", "PERCENT", "QUANTITY"):
             ent = _extend_range(doc, ent)
         if label != ent.label_:
@@ -161,15 +163,22 @@ ORG_WORDS = {"inc", "inc.", "corp", "corp.", "co", "co.", "ltd", "llc", "plc", "
              "partners", "capital", "holdings", "industries", "international", "systems", "technologies"}
 
 
-def _looks_like_person(ent: Span) -> bool:
-    """"Marcus Hale" tagged ORG: two or three capitalised words starting with a known first name."""
-    words = [t for t in ent if not t.is_punct]
+def _person_name(ent: Span) -> Span | None:
+    """"Marcus Hale" or "Coach Daniel Price" tagged ORG: after any leading titles, two or three
+    capitalised words starting with a known first name. Returns the name without the titles."""
+    titles = word_set("titles")
+    start = ent.start
+    while start < ent.end - 1 and ent.doc[start].lower_.rstrip(".") in titles:
+        start += 1
+    words = [t for t in ent.doc[start:ent.end] if not t.is_punct]
     if not 2 <= len(words) <= 3 or not all(t.is_title for t in words):
-        return False
+        return None
     if any(t.lower_ in ORG_WORDS for t in words) or gazetteer_index().labels.get(ent.text):
-        return False
+        return None
     first = words[0].lower_
-    return first in word_set("male_names") or first in word_set("female_names")
+    if first not in word_set("male_names") and first not in word_set("female_names"):
+        return None
+    return Span(ent.doc, start, ent.end, label="PERSON")
 
 
 def _extend_range(doc: Doc, ent: Span) -> Span:

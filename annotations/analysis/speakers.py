@@ -129,8 +129,16 @@ class NameBook:
 
     def _referent(self, mention: dict, key: str, tokens: tuple[str, ...]) -> dict:
         gender = self.genders.get(key) or first_name_gender(tokens)
-        return {"kind": "person", "key": key, "start": mention["start"], "end": mention["end"],
-                "text": mention["text"], "gender": gender, "plural": False}
+        start, text = mention["start"], mention["text"]
+        # "Coach Daniel Price" -> "Daniel Price": a title the model kept is not the name
+        titles = word_set("titles")
+        words = text.split(" ")
+        while len(words) > 1 and words[0].lower().rstrip(".") in titles | {w.rstrip(".") for w in titles}:
+            start += len(words[0]) + 1
+            words = words[1:]
+        text = " ".join(words)
+        return {"kind": "person", "key": key, "start": start, "end": start + len(text),
+                "text": text, "gender": gender, "plural": False}
 
     def note_gender(self, key: str, gender: str | None) -> None:
         """Remember a gender learnt from a title or a resolved pronoun; a known first name wins."""

@@ -1,0 +1,90 @@
+"""Who speaks: reporting verbs, inversion, 'according to', passives, appositions, documents."""
+
+from __future__ import annotations
+
+from tests.analysis.conftest import claim_with, speaker_of
+
+
+def test_subject_of_reporting_verb_is_the_speaker(analyse):
+    result = analyse("Health Minister Anna Kowalska said the hospital would reopen in May.\n")
+    assert speaker_of(result, "hospital would reopen") == "Anna Kowalska"
+
+
+def test_inverted_said_after_a_quote_names_the_speaker(analyse):
+    result = analyse('"We are ready to talk," said Pedro Alvarez, the union\'s negotiator.\n')
+    assert speaker_of(result, "ready to talk") == "Pedro Alvarez"
+
+
+def test_according_to_names_the_speaker(analyse):
+    result = analyse("Inflation rose to 4 percent in March, according to economist Laura Chen.\n")
+    assert speaker_of(result, "Inflation rose") == "Laura Chen"
+
+
+def test_passive_agent_of_a_reporting_verb_is_the_speaker(analyse):
+    result = analyse("The closure of the plant was announced by the Labour Ministry on Friday.\n")
+    assert speaker_of(result, "closure of the plant") == "the Labour Ministry"
+
+
+def test_quoted_as_saying_keeps_the_person_and_makes_the_agency_the_channel(analyse):
+    result = analyse("Foreign Minister Sergei Lavrov was quoted by RIA Novosti as saying the talks had failed.\n")
+    claim = claim_with(result, "talks had failed")
+    assert claim["speaker"]["text"] == "Sergei Lavrov"
+    assert claim["channel"]["text"] == "RIA Novosti"
+
+
+def test_name_in_an_apposition_after_a_title_phrase_is_the_speaker(analyse):
+    result = analyse("The chief executive of Northwind Shipping, Karen Holt, said profits had doubled.\n")
+    assert speaker_of(result, "profits had doubled") == "Karen Holt"
+
+
+def test_a_document_is_not_a_speaker(analyse):
+    result = analyse("The report said emissions fell by a third last year.\n")
+    assert speaker_of(result, "emissions fell") is None
+
+
+def test_the_author_of_a_document_speaks_through_it(analyse):
+    result = analyse("Most voters oppose the plan, a poll by the Civic Research Institute found.\n")
+    assert speaker_of(result, "Most voters oppose") == "the Civic Research Institute"
+
+
+def test_participle_saying_takes_the_subject_of_its_clause(analyse):
+    result = analyse("The mayor's office hit back on Tuesday, saying the figures were out of date.\n")
+    assert speaker_of(result, "figures were out of date") == "The mayor's office"
+
+
+def test_negated_say_reports_nothing(analyse):
+    result = analyse("Police did not say how many people were arrested.\n")
+    assert speaker_of(result, "did not say") is None
+
+
+def test_narration_without_a_reporting_verb_has_no_speaker(analyse):
+    result = analyse("The bridge opened in 1932 and carries 40,000 cars a day.\n")
+    assert speaker_of(result, "The bridge opened") is None
+
+
+def test_the_most_specific_name_is_used_for_a_surname(analyse):
+    text = ("Senator Maria Lopez introduced the bill in January.\n"
+            "Lopez said the bill would protect renters.\n")
+    assert speaker_of(analyse(text), "protect renters") == "Maria Lopez"
+
+
+def test_the_company_points_back_to_the_last_company_named(analyse):
+    text = ("Orbital Freight Inc. reported a loss on Monday.\n"
+            "The company said demand had fallen in Asia.\n")
+    assert speaker_of(analyse(text), "demand had fallen") == "Orbital Freight Inc."
+
+
+def test_unnamed_officials_are_the_speaker_with_an_unnamed_source_cue(analyse):
+    result = analyse("Two officials, speaking on condition of anonymity, said the deal was close.\n")
+    claim = claim_with(result, "deal was close")
+    assert claim["speaker"]["text"] == "Two officials"
+    kinds = {cue["kind"] for cue in claim["cues"]}
+    assert {"unnamed_source", "anonymous_info"} <= kinds
+
+
+def test_a_colon_introduction_gives_its_speaker_to_the_quoted_list(analyse):
+    text = ("A campaign spokesman sent reporters a memo with three points:\n"
+            '\u2022 "Turnout among young voters is up sharply.\n'
+            "\u2022 The other side has no plan for housing.\"\n")
+    result = analyse(text)
+    assert speaker_of(result, "Turnout among young voters") == "A campaign spokesman"
