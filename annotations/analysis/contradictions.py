@@ -17,6 +17,7 @@ from functools import lru_cache
 from annotations.analysis.resources import lexicon
 
 MAX_PARTNERS = 2
+IDF_SMOOTHING = 10
 PARTNER_WINDOW = 60
 MIN_SCORE = 3.0
 MIN_SCORE_WITHOUT_EVENT = 3.5
@@ -116,7 +117,8 @@ def find_contradictions(claims: list[dict], infos: dict[str, dict]) -> list[dict
     total = max(1, len(claims))
 
     def weight(key: str, event: bool) -> float:
-        return math.log((total + 1) / frequency[key]) * (2.0 if event else 1.0)
+        # smoothed: in a short text every word is "common", yet a shared event still counts
+        return math.log((total + IDF_SMOOTHING) / frequency[key]) * (2.0 if event else 1.0)
 
     negative = {c["id"]: is_negative(c, infos[c["id"]]) for c in claims}
     denies = {c["id"]: any(q["kind"] == "denial" and q["text"].lower() not in ("not", "n't", "no", "never")

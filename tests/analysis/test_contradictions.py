@@ -1,0 +1,43 @@
+"""Contradictions: different speakers, one topic, opposite polarity; not everything paired."""
+
+from __future__ import annotations
+
+from tests.analysis.conftest import claim_with
+
+
+def ids(result, *fragments):
+    return [claim_with(result, f)["id"] for f in fragments]
+
+
+def test_a_denial_of_the_same_event_is_paired(analyse):
+    text = ("Governor Alan Pierce said the northern villages were completely surrounded by floodwater.\n"
+            "The regional water board denied that any village had been encircled.\n")
+    result = analyse(text)
+    pair = ids(result, "completely surrounded", "denied that any village")
+    assert [c["claims"] for c in result["contradictions"]] == [pair]
+    assert result["contradictions"][0]["note"]
+
+
+def test_claims_of_the_same_speaker_are_not_paired(analyse):
+    text = ("Governor Alan Pierce said the villages were surrounded by water.\n"
+            "Pierce later denied that the villages had been encircled.\n")
+    assert analyse(text)["contradictions"] == []
+
+
+def test_unrelated_denial_is_not_paired(analyse):
+    text = ("Coach Daniel Price said the team would win the cup.\n"
+            "The city council denied that the stadium roof was unsafe.\n")
+    assert analyse(text)["contradictions"] == []
+
+
+def test_without_negation_nothing_is_paired(analyse):
+    text = ("Analyst Mia Stone said exports rose in May.\n"
+            "Economist Jonas Berg said exports increased sharply in May.\n")
+    assert analyse(text)["contradictions"] == []
+
+
+def test_explicit_denial_of_an_earlier_claim_sharing_its_words(analyse):
+    text = ("Union leader Tom Fischer said the company made record profits last year.\n"
+            "The company denied that profits had reached record levels.\n")
+    result = analyse(text)
+    assert [c["claims"] for c in result["contradictions"]] == [ids(result, "made record profits", "denied that profits")]
