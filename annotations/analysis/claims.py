@@ -16,6 +16,9 @@ from annotations.analysis.resources import SourceTable, gazetteer_index, lexicon
 from annotations.analysis.speakers import NameBook, SpeakerResolver, speaker_span
 
 PLACEHOLDER = re.compile(r"^\s*\[[^\]]*\]\s*$")
+# "By Jane Smith and Tom Lee, Associated Press", "Reporting by ...": who wrote it, not a claim
+BYLINE = re.compile(r"^(?:by|written by|reporting by|photos? by)\s+[A-Z][\w.'\-]*(?:\s+(?:[A-Z][\w.'\-]*|and|de|van|von|al|bin))*\s*(?:[,|\-\u2014]\s*[A-Z][\w .'&\-]*)?\.?$",
+                    re.IGNORECASE)
 FIRST_PERSON_GROUP = re.compile(r"\b(?:we|our|ours|us|ourselves)\b", re.IGNORECASE)
 POSSESSIVES = re.compile(r"\b(?:his|her|its|their)\b", re.IGNORECASE)
 CHANNEL_PERSIST = 8  # sentences a speaker's channel carries over to the same speaker's claims
@@ -343,7 +346,7 @@ class ClaimBuilder:
     def _is_claim(self, sentence: Sentence) -> bool:
         f = sentence.features
         text = self.text[f["start"]:f["end"]]
-        if f["words"] < 3 or is_boilerplate(text):
+        if f["words"] < 3 or is_boilerplate(text) or BYLINE.match(text):
             return False
         if f["question"] or f["exclamation"]:
             return False
@@ -411,11 +414,13 @@ class ClaimBuilder:
         return speaker["text"] in self.org_texts and self.sources.lookup(speaker["text"]) is None
 
     def _unnamed_text(self, text: str) -> bool:
-        words = text.lower().replace("\u2019", "'").split()
-        if not words:
+        """"Two officials", "U.S. officials", "Russian and Iranian officials": people without a
+        name; "The Defence Ministry" names a body (a capitalised word that is not a place)."""
+        words = text.replace("\u2019", "'").split()
+        if not words or words[-1].lower() not in word_set("unnamed_heads"):
             return False
-        heads = word_set("unnamed_heads")
-        return words[-1] in heads and not any(w[:1].isupper() for w in text.split()[1:] if w.lower() not in heads)
+        labels = gazetteer_index().labels
+        return not any(w[:1].isupper() and labels.get(w.strip(",.")) not in ("NORP", "GPE") for w in words[1:])
 
     def _descriptor(self, speaker: dict) -> str:
         """What the document calls the speaker: titles before the name and appositions."""

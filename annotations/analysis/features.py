@@ -306,7 +306,8 @@ def _speaker_like(head: Token) -> bool:
     if head.pos_ in ("PRON", "PROPN") or head.ent_type_ in ("PERSON", "ORG", "GPE", "NORP"):
         return True
     lemma = head.lemma_.lower()
-    return lemma in word_set("unnamed_heads") or lemma in word_set("group_nouns")
+    return (lemma in word_set("unnamed_heads") or lemma in word_set("group_nouns") or lemma in word_set("titles")
+            or head.lower_ in word_set("unnamed_heads"))
 
 
 def _content_negation(verb: Token) -> dict | None:

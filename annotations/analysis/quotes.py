@@ -13,12 +13,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-OPENING = "\u201c\u201e"  # “ „
-CLOSING = "\u201d"  # ”
+OPENING = "\u201c\u201e\u00ab"  # “ „ «
+CLOSING = "\u201d\u00bb"  # ” »
 STRAIGHT = '"'
 # characters after which a straight quote opens
 OPEN_CONTEXT = set(" \t\n([{\u2014\u2013-:/")
 BULLETS = "\u2022\u00b7\u25aa\u25cf*-\u2013\u2014>"
+# curly single quotes, which some outlets use for speech: an apostrophe inside ("don\u2019t")
+# has a letter after it, the closing mark does not
+CURLY_SINGLE = re.compile(r"(?<![\w])\u2018((?:[^\u2018\u2019\n]|\u2019(?=\w))+?)\u2019(?!\w)")
+SPEECH_WORDS = 5  # a single-quoted passage this long is speech, not a scare quote
 SINGLE_QUOTED = re.compile(r"(?<![\w])[\u2018']([^\u2018\u2019'\n\"\u201c\u201d]{1,60}?)[\u2019'](?![\w])")
 
 
@@ -98,7 +102,21 @@ def find_quotes(text: str) -> list[QuoteRegion]:
             carried_open = True
         else:
             carried_open = False
+    doubles = [(r.start, r.end) for r in regions]
+
+    def within_double(start: int, end: int) -> bool:
+        return any(a <= start and end <= b for a, b in doubles)
+
+    taken: list[tuple[int, int]] = []
+    for match in CURLY_SINGLE.finditer(text):
+        region = QuoteRegion(match.start(), match.end(), False, False, single=True)
+        speech = region.word_count(text) >= SPEECH_WORDS or match.group(1).rstrip()[-1:] in ".,!?"
+        if speech and not within_double(match.start(), match.end()):
+            regions.append(QuoteRegion(match.start(), match.end(), False, False, single=False))
+            taken.append((match.start(), match.end()))
     for match in SINGLE_QUOTED.finditer(text):
+        if any(a <= match.start() < b for a, b in taken):
+            continue
         # an apostrophe is not a quote: "don't", "Jobs' hits" have a letter or s before it
         if match.group(0)[0] == "'" and match.start() > 0 and text[match.start() - 1].isalnum():
             continue

@@ -215,7 +215,7 @@ class SpeakerResolver:
         bare = len(mention["text"].split()) <= 2  # "the company", not "the regional health authority"
         if mention.get("definite") and not mention.get("proper") and bare:
             if head in word_set("group_nouns"):
-                org = self._recent_org(mention["start"], official=head not in BUSINESS_NOUNS)
+                org = self._recent_org(mention["start"], official=head not in BUSINESS_NOUNS, head=head)
                 if org is not None:
                     return org
             elif head in word_set("unnamed_heads"):
@@ -250,7 +250,7 @@ class SpeakerResolver:
                     "text": mention["text"][start:end], "gender": None, "plural": False, "source": row.name}
         return None
 
-    def _recent_org(self, position: int, official: bool = True) -> dict | None:
+    def _recent_org(self, position: int, official: bool = True, head: str = "") -> dict | None:
         """The organisation "the company" / "the ministry" points back to: the latest one named
         before, of a fitting kind (a company is not a ministry)."""
         best = None
@@ -258,8 +258,11 @@ class SpeakerResolver:
         for ent in reversed(self.org_mentions[max(0, index - 50):index]):
             if self.sources.lookup(ent["text"]) is not None:
                 continue
-            if not official and any(word in ent["text"].lower().split() for word in OFFICIAL_WORDS):
+            words = ent["text"].lower().split()
+            if not official and any(word in words for word in OFFICIAL_WORDS):
                 continue
+            if official and head and head not in words:
+                continue  # "the ministry" is a ministry named before, not any organisation
             best = ent
             break
         if best is None:
