@@ -15,7 +15,6 @@ The order of the file is the order of the ``1``-``9`` keys.
 from __future__ import annotations
 
 import os
-import tomllib
 from dataclasses import dataclass
 
 from annotations import paths
@@ -110,6 +109,8 @@ def parse_labels(data: dict, path: str) -> list[Label]:
 
 def load_labels(path: str | os.PathLike) -> list[Label]:
     """Read a label file; LabelError names the file and what is wrong."""
+    import tomllib  # only when a label file is read: keeps start-up light
+
     path = os.fspath(path)
     try:
         with open(path, "rb") as handle:

@@ -22,12 +22,12 @@ from annotations.labels import Label, user_labels
 from annotations.model import Annotation, new_annotation
 from annotations.store import Store, StoreError
 from tui import panel_items
+from tui.panel_items import PanelItem
 from tui.commands import AnnotateCommands
-from tui.config import load_keymap
+from tui.config import ConfigError, load_keymap
 from tui.messages import AnalysisFailed, AnalysisProgress, AnalysisReady, PanelItemChosen
 from tui.safe_text import display_text, safe, safe_line
 from tui.widgets.article_view import ArticleView
-from tui.widgets.side_panel import ItemList, PanelItem, SidePanel
 
 SUGGESTION_KINDS = ("entity", "claim", "note")
 TAB_OF_KIND = {"entity": "entities", "claim": "claims", "note": "reliability", "user": "mine", "contradiction": "claims"}
@@ -112,7 +112,6 @@ class ReaderScreen(Screen):
         with Horizontal(id="main"):
             with Vertical(id="article-pane"):
                 yield ArticleView(self.document.text, id="article")
-                yield Input(placeholder="search: type, enter selects the next match", id="search-bar")
                 yield Static(ArticleView.legend_text(), id="legend")
         yield Static(Text(""), id="detail-line")
 
@@ -126,8 +125,13 @@ class ReaderScreen(Screen):
     async def after_first_paint(self) -> None:
         # The side panel is mounted after the article is on screen: first paint waits for nothing.
         self.query_one("#legend", Static).update(ArticleView.legend_text(self.article))
+        await self.query_one("#article-pane").mount(
+            Input(placeholder="search: type, enter selects the next match", id="search-bar"), after="#article"
+        )
         await self.mount(Header(), before=0)
         await self.mount(Footer())
+        from tui.widgets.side_panel import SidePanel
+
         await self.query_one("#main").mount(SidePanel(id="side-panel"))
         self.refresh_bindings()
         if not self.query("#mine-filter"):  # the app quit while the panel was mounting
@@ -157,8 +161,8 @@ class ReaderScreen(Screen):
         return self.query_one(ArticleView)
 
     @property
-    def side_panel(self) -> SidePanel:
-        return self.query_one(SidePanel)
+    def side_panel(self) -> "SidePanel":  # noqa: F821 (imported after first paint)
+        return self.query_one("#side-panel")
 
     # ----- analysis worker ----------------------------------------------------------------
 
@@ -255,7 +259,7 @@ class ReaderScreen(Screen):
     # ----- cursor <-> panel ---------------------------------------------------------------
 
     def on_article_view_cursor_moved(self, message: ArticleView.CursorMoved) -> None:
-        if not self.query(SidePanel):  # still starting: the panel comes right after first paint
+        if not self.query("#side-panel"):  # still starting: the panel comes right after first paint
             return
         spans = self.article.spans_at(self.article.cursor)
         spans = [s for s in spans if s[2] in TAB_OF_KIND]
@@ -277,7 +281,7 @@ class ReaderScreen(Screen):
             self.query_one("#detail-line", Static).update(detail, layout=False)
 
     def item_by_key(self, key: str) -> PanelItem | None:
-        for item_list in self.side_panel.query(ItemList):
+        for item_list in self.side_panel.query("ItemList"):
             index = item_list.index_of(key)
             if index is not None:
                 return item_list.items[index]
@@ -700,9 +704,15 @@ class AnnotateApp(App[int]):
             document, store, labels if labels is not None else user_labels(), run_analysis
         )
 
+    def get_default_screen(self) -> ReaderScreen:
+        return self.reader
+
     def on_mount(self) -> None:
         self.title = f"annotate — {safe_line(self.document.name, 80)}"
-        keymap = load_keymap()
+        try:
+            keymap = load_keymap()
+        except ConfigError as error:
+            self.notify(display_text(str(error)), title="Config", severity="warning", markup=False, timeout=10)
+            keymap = {}
         if keymap:
             self.set_keymap(keymap)
-        self.push_screen(self.reader)

@@ -7,22 +7,30 @@
 
 from __future__ import annotations
 
-import tomllib
-
 from annotations import paths
 
 CONFIG_FILENAME = "config.toml"
 
 
+class ConfigError(Exception):
+    """The config file exists but cannot be used; the message names it."""
+
+
 def load_config() -> dict:
     path = paths.config_dir() / CONFIG_FILENAME
+    if not path.exists():
+        return {}
+    import tomllib  # only when there is a config file: keeps start-up light
+
     try:
         with open(path, "rb") as handle:
             return tomllib.load(handle)
     except FileNotFoundError:
         return {}
-    except (OSError, tomllib.TOMLDecodeError):
-        return {}
+    except OSError as error:
+        raise ConfigError(f"{path}: cannot be read ({error.strerror or error})") from None
+    except ValueError as error:  # tomllib.TOMLDecodeError, or bytes that are not UTF-8
+        raise ConfigError(f"{path}: not valid TOML ({error}); using the default keys") from None
 
 
 def load_keymap() -> dict[str, str]:

@@ -7,11 +7,28 @@ inside ``rich.text.Text`` through ``safe_text``: never parsed as markup.
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import dataclass, field
 
 from annotations.model import Annotation
 from tui.safe_text import display_text
-from tui.widgets.side_panel import PanelItem
 from rich.text import Text
+
+@dataclass
+class PanelItem:
+    """One row of a panel list: what it points at and how it reads."""
+
+    key: str
+    kind: str  # entity | claim | note | contradiction | user | orphan | header
+    start: int | None
+    end: int | None
+    prompt: Text
+    detail: Text = field(default_factory=Text)
+    label: str | None = None
+
+    @property
+    def placed(self) -> bool:
+        return self.start is not None and self.end is not None
+
 
 SNIPPET = 60
 SEVERITY_ORDER = {"critical": 0, "error": 0, "warning": 1, "caution": 1, "info": 2}

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -12,6 +10,7 @@ from textual.widgets import Input, OptionList, ProgressBar, Static, TabbedConten
 from textual.widgets.option_list import Option
 
 from tui.messages import PanelItemChosen
+from tui.panel_items import PanelItem
 
 TABS = (
     ("entities", "Entities"),
@@ -19,23 +18,6 @@ TABS = (
     ("reliability", "Reliability"),
     ("mine", "My annotations"),
 )
-
-
-@dataclass
-class PanelItem:
-    """One row of a panel list: what it points at and how it reads."""
-
-    key: str
-    kind: str  # entity | claim | note | contradiction | user | orphan | header
-    start: int | None
-    end: int | None
-    prompt: Text
-    detail: Text = field(default_factory=Text)
-    label: str | None = None
-
-    @property
-    def placed(self) -> bool:
-        return self.start is not None and self.end is not None
 
 
 class ItemList(OptionList):
