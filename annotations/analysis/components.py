@@ -153,6 +153,7 @@ def news_entities(doc: Doc) -> Doc:
             ent = _relabel(ent, label)
         fixed.append(ent)
     fixed = _merge_place_into_org(doc, fixed)
+    fixed = [_first_name_and_place(doc, ent) for ent in fixed]
     doc.ents = filter_spans(fixed)
     return doc
 
@@ -179,6 +180,19 @@ def _person_name(ent: Span) -> Span | None:
     if first not in word_set("male_names") and first not in word_set("female_names"):
         return None
     return Span(ent.doc, start, ent.end, label="PERSON")
+
+
+def _first_name_and_place(doc: Doc, ent: Span) -> Span:
+    """"Rosa Medina": a known first name before a city the gazetteer knows is a person's name."""
+    if ent.label_ != "GPE" or ent.start == 0 or len(ent) > 2:
+        return ent
+    before = doc[ent.start - 1]
+    if before.ent_type_ or not before.is_title:
+        return ent
+    if before.lower_ in word_set("male_names") or before.lower_ in word_set("female_names"):
+        if gazetteer_index().kinds.get(ent.text) in ("city", "capital", None):
+            return Span(doc, ent.start - 1, ent.end, label="PERSON")
+    return ent
 
 
 def _extend_range(doc: Doc, ent: Span) -> Span:

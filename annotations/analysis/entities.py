@@ -39,7 +39,9 @@ def vote_labels(entities: list[dict]) -> list[dict]:
         if gazetteer_label and index.kinds.get(text) in ("demonym", "group"):
             chosen[text] = "NORP"
             continue
-        if text in person_parts and gazetteer_label is None and not text.isupper():
+        if text in person_parts and not text.isupper() and (
+                gazetteer_label is None or index.kinds.get(text) in ("city", "capital")):
+            # "Medina" after "Rosa Medina": a person, though also a city
             chosen[text] = "PERSON"
             continue
         best = max(counter.values())

@@ -302,6 +302,37 @@ def _document_author(document: Token) -> Token | None:
     return None
 
 
+DATELINE_DASHES = {"-", "\u2014", "\u2013", "--"}
+
+
+def _dateline_end(sent: Span) -> int:
+    """Token index after a dateline ("WASHINGTON (AP) \u2014", "LIMA, Peru (Reuters) -"), or the
+    sentence start when there is none. A dateline opens with a capitalised place and ends with
+    a dash within the first dozen tokens."""
+    tokens = list(sent[:14])
+    if not tokens or not tokens[0].is_upper or not tokens[0].is_alpha:
+        return sent.start
+    for token in tokens[1:]:
+        if token.text in DATELINE_DASHES:
+            return token.i + 1
+        if not (token.is_title or token.is_upper or token.is_punct or token.like_num or token.is_space):
+            return sent.start
+    return sent.start
+
+
+def _first_noun_after(sent: Span, start: int, before: int) -> Token | None:
+    """The head of the first noun phrase in tokens [start, before)."""
+    doc = sent.doc
+    for i in range(start, before):
+        token = doc[i]
+        if token.pos_ in ("NOUN", "PROPN", "PRON"):
+            head = token
+            while head.head.i != head.i and start <= head.head.i < before and head.dep_ in ("compound", "amod", "nmod", "poss"):
+                head = head.head
+            return head
+    return None
+
+
 def _speaker_like(head: Token) -> bool:
     if head.pos_ in ("PRON", "PROPN") or head.ent_type_ in ("PERSON", "ORG", "GPE", "NORP"):
         return True
@@ -341,6 +372,11 @@ def reporting_candidates(sent: Span, quotes: list[QuoteRegion]) -> list[dict]:
             head, how = _opening_subject(token, quotes), "opening"
         if head is None:
             continue
+        if head.i < _dateline_end(sent):
+            # "LIMA, Peru (Wire) - Election officials said": the dateline is not the speaker
+            head = _first_noun_after(sent, _dateline_end(sent), token.i)
+            if head is None:
+                continue
         if head.lower_ in FIRST_PERSON or (head.dep_ == "expl"):
             continue
         if head.lower_ == "it" and any(c.dep_ in ("ccomp",) for c in token.children) and _is_passive(token):
