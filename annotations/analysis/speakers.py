@@ -175,7 +175,8 @@ class SpeakerResolver:
                 continue
             referent = self.referent_of(index, subject, remember=False)
             if referent is not None:
-                self.memory.add(index, "subject", {**referent, "position": subject["start"]})
+                self.memory.add(index, "subject", {**referent, "position": subject["start"],
+                                                   "root": bool(subject.get("root"))})
 
     def remember_speaker(self, index: int, referent: dict) -> None:
         self.memory.add(index, "speaker", referent)
@@ -292,7 +293,7 @@ class SpeakerResolver:
         pronoun = mention["pronoun"]
         if pronoun in ("he", "him", "she", "her"):
             gender = PRONOUN_GENDER[pronoun]
-            for roles, reach in ((("subject_here",), 0), (("speaker",), LOOKBACK), (("subject",), 3), (("mention",), LOOKBACK)):
+            for roles, reach in ((("subject_here",), 0), (("speaker", "subject"), LOOKBACK), (("mention",), LOOKBACK)):
                 for referent in self._recent(index, roles, reach, position):
                     if referent["kind"] != "person":
                         continue
@@ -316,7 +317,33 @@ class SpeakerResolver:
             return None
         return None
 
+    def _by_salience(self, index: int, reach: int):
+        """Speakers and subjects of recent sentences, newest sentence first; within a sentence
+        the speaker, then the main clause's subject, then other subjects ("Smith said Brown
+        was wrong. He added ..." is Smith; "Jones disagreed. He said ..." is Jones)."""
+        rank = {"speaker": 0, "subject": 1}
+        group: list[tuple[int, dict]] = []
+        current = None
+        for sentence, role, referent in reversed(self.memory.entries):
+            if sentence >= index:
+                continue
+            if index - sentence > reach:
+                break
+            if role not in rank:
+                continue
+            if current is not None and sentence != current:
+                yield from (r for _, r in sorted(group, key=lambda item: item[0]))
+                group = []
+            current = sentence
+            order = rank[role] * 2 + (0 if role == "speaker" or referent.get("root") else 1)
+            group.append((order, referent))
+        yield from (r for _, r in sorted(group, key=lambda item: item[0]))
+
     def _recent(self, index: int, roles: tuple[str, ...], reach: int, position: int):
+        if roles == ("speaker", "subject"):
+            # the speaker of this very sentence is not a candidate for its own pronoun
+            yield from self._by_salience(index, reach)
+            return
         if roles == ("subject_here",):
             for sentence, role, referent in reversed(self.memory.entries):
                 if sentence != index:

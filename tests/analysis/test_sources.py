@@ -77,3 +77,25 @@ def test_source_notes_cite_the_table(analyse):
     notes = [n for n in analyse(text)["notes"] if n["kind"] == "source"]
     assert notes and notes[0]["text"] == "TASS"
     assert notes[0]["severity"] == "warning" and "Perennial sources" in notes[0]["note"]
+
+
+def test_a_broken_user_file_does_not_stop_the_analysis(analyse, tmp_path, monkeypatch):
+    monkeypatch.setenv("ANNOTATE_CONFIG_DIR", str(tmp_path))
+    path = user_sources_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("not json\n", encoding="utf-8")
+    result = analyse("TASS reported that the bridge was closed.\n")
+    config = [n for n in result["notes"] if n["kind"] == "config"]
+    assert config and "sources.jsonl" in config[0]["note"]
+    assert any(n["kind"] == "source" and n["text"] == "TASS" for n in result["notes"])
+
+
+def test_editing_the_user_table_changes_the_cache_key(tmp_path, monkeypatch):
+    from annotations.analysis import analysis_cache_key
+    from annotations.document import document_from_text
+
+    monkeypatch.setenv("ANNOTATE_CONFIG_DIR", str(tmp_path))
+    document = document_from_text("Some text.\n")
+    before = analysis_cache_key(document)
+    _write_user_rows([{"name": "Daily Planet", "kind": "tabloid", "what": "a tabloid", "reliability": "low"}])
+    assert analysis_cache_key(document) != before
