@@ -309,11 +309,18 @@ class ReaderScreen(Screen):
         return sorted(found, key=lambda i: (i.end - i.start, i.start))
 
     def choose(self, title: str, candidates: list, describe, then) -> None:
-        """Call ``then(candidate)`` with the only candidate, or the one picked in a popup."""
+        """Call ``then`` with the innermost candidate, or with the one picked in a popup.
+
+        ``candidates`` come innermost first. When the innermost span lies strictly inside
+        every other one (nested spans), it is the one meant; when spans cross or share a
+        range, the user picks.
+        """
         if not candidates:
             self.say("Nothing here to act on", severity="warning", timeout=2)
             return
-        if len(candidates) == 1:
+        spans = [(c.start, c.end) for c in candidates]
+        inner = spans[0]
+        if all(start <= inner[0] and inner[1] <= end and (start, end) != inner for start, end in spans[1:]):
             then(candidates[0])
             return
 

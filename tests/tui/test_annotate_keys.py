@@ -222,3 +222,18 @@ async def test_q_quits_with_everything_saved(make_app, tmp_path):
         await pilot.pause()
         assert not app.is_running
     assert len(saved(tmp_path, app)) == 1
+
+
+async def test_x_on_nested_annotations_removes_the_innermost_without_asking(make_app, tmp_path):
+    app = make_app(TEXT)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await select(pilot, app, 0, 30)
+        await pilot.press("1")
+        await select(pilot, app, 14, 19)
+        await pilot.press("3")
+        app.screen.query_one(ArticleView).move_cursor(15)
+        await pilot.press("x")
+        await pilot.pause()
+        assert app.screen.__class__.__name__ == "ReaderScreen"
+    assert [(a.start, a.end) for a in saved(tmp_path, app)] == [(0, 30)]
