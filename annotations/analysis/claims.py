@@ -16,6 +16,8 @@ from annotations.analysis.resources import SourceTable, gazetteer_index, lexicon
 from annotations.analysis.speakers import NameBook, SpeakerResolver, speaker_span
 
 PLACEHOLDER = re.compile(r"^\s*\[[^\]]*\]\s*$")
+# "WASHINGTON (AP) \u2014", "KYIV, Nov 3 (Reuters) -": place, date and wire before a dash
+DATELINE = re.compile(r"^[A-Z][A-Z .'\-]+(?:,[^()\n]{0,40})?\s*\([^)\n]{1,40}\)\s*(?:-|--|\u2014|\u2013)\s*")
 # "By Jane Smith and Tom Lee, Associated Press", "Reporting by ...": who wrote it, not a claim
 BYLINE = re.compile(r"^(?:by|written by|reporting by|photos? by)\s+[A-Z][\w.'\-]*(?:\s+(?:[A-Z][\w.'\-]*|and|de|van|von|al|bin))*\s*(?:[,|\-\u2014]\s*[A-Z][\w .'&\-]*)?\.?$",
                     re.IGNORECASE)
@@ -282,12 +284,15 @@ class ClaimBuilder:
                 return False
             return not any(q.start <= span["start"] < q.end for q in self.quotes)
 
+        dateline = DATELINE.match(text[start:end])
+        if dateline:
+            start += dateline.end()  # "KYIV (Reuters) -": the wire that filed the story, not a channel
         table_mentions = []
         for s, e, row in self.sources.find_all(text[start:end]):
             span = {"start": start + s, "end": start + e, "text": text[start + s:start + e], "row": row}
             if outside_speaker(span) and not (speaker and speaker.get("source") == row.name):
                 table_mentions.append(span)
-        nouns = [c for c in f["channels"] if outside_speaker(c)]
+        nouns = [c for c in f["channels"] if outside_speaker(c) and c["start"] >= start]
         for noun in nouns:  # "a March 14 Facebook post": the post, on a platform
             for mention in table_mentions:
                 if noun["start"] <= mention["start"] and mention["end"] <= noun["end"]:

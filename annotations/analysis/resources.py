@@ -215,7 +215,9 @@ class SourceTable:
                 flags = 0 if len(name) <= 3 or name.isupper() else re.IGNORECASE
                 # one-letter names ("X") are only meaningful next to a platform word
                 if len(name) == 1:
-                    pattern = rf"(?<![\w.]){re.escape(name)}(?=\s+(?:post|posts|account|user|users)\b)"
+                    # "on X", "an X post": a one-letter name only next to the words that make it a platform
+                    pattern = (rf"(?<![\w.]){re.escape(name)}(?=\s+(?:post|posts|account|user|users)\b)"
+                               rf"|(?<=\bon ){re.escape(name)}(?![\w.'\u2019-])")
                 else:
                     pattern = rf"(?<![\w]){re.escape(name)}(?![\w])"
                 for match in re.finditer(pattern, text, flags):
