@@ -699,12 +699,17 @@ class AnnotateApp(App[int]):
 
     def __init__(
         self,
-        document: Document,
+        document: Document | None,
         store: Store,
         labels: list[Label] | None = None,
         run_analysis: bool = True,
+        paths: list[str] | None = None,
     ) -> None:
         super().__init__()
+        if document is None:  # several articles: the library comes in the next step
+            from annotations.inputs import load_input
+
+            document = load_input(paths[0])
         self.document = document
         self.store = store
         self.reader = ReaderScreen(

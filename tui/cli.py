@@ -34,11 +34,14 @@ def printable(text: str) -> str:
     )
 
 
-def read_document(path: str) -> Document:
+def read_document(path: str, db: str | None = None) -> Document:
+    """One article: text, or an HTML page through trafilatura (its extraction archived
+    beside the database, so the same page always gives the same text)."""
+    from annotations.html import ExtractionArchive, archive_dir
+    from annotations.inputs import load_input
+
     try:
-        if path == "-":
-            return document_from_bytes(sys.stdin.buffer.read(), "-")
-        return load_document(path)
+        return load_input(path, ExtractionArchive(archive_dir(db)))
     except DocumentError as error:
         fail(str(error), EXIT_BAD_INPUT)
 
@@ -103,16 +106,30 @@ def cli(ctx: click.Context, db: str | None) -> None:
 
 
 @cli.command("open")
-@click.argument("file")
+@click.argument("files", nargs=-1, required=True, metavar="FILE_OR_FOLDER...")
 @click.option("--labels", "labels_file", metavar="LABELS.toml", default=None, help="Label set (TOML) to annotate with.")
 @db_option
 @click.pass_context
-def open_command(ctx: click.Context, file: str, labels_file: str | None, db_after: str | None) -> None:
-    """Open FILE in the reader/annotator (the default command)."""
-    if file == "-":
+def open_command(ctx: click.Context, files: tuple[str, ...], labels_file: str | None, db_after: str | None) -> None:
+    """Open FILE in the reader/annotator (the default command); several files or a folder
+    open the library (a list of the articles; enter reads one)."""
+    if "-" in files:
         fail("-: the reader needs a file (standard input is only read by 'annotate analyze -')", EXIT_BAD_INPUT)
-    document = read_document(file)
-    store = open_store_or_exit(resolve_db(ctx, db_after))
+    db = resolve_db(ctx, db_after)
+    paths: list[str] | None = None
+    document = None
+    if len(files) == 1 and not os.path.isdir(files[0]):
+        document = read_document(files[0], db)
+    else:
+        from annotations.inputs import expand
+
+        expanded = expand(list(files))
+        for error in expanded.errors:
+            click.echo(f"annotate: {printable(str(error))}", err=True)
+        if not expanded.paths:
+            fail(f"{printable(' '.join(files))}: no articles to open", EXIT_BAD_INPUT)
+        paths = expanded.paths
+    store = open_store_or_exit(db)
     labels = None
     if labels_file is not None:
         from annotations.labels import LabelError, load_labels
@@ -123,23 +140,43 @@ def open_command(ctx: click.Context, file: str, labels_file: str | None, db_afte
             fail(str(error), EXIT_BAD_INPUT)
     from tui.app import AnnotateApp
 
-    app = AnnotateApp(document, store, labels=labels)
+    app = AnnotateApp(document, store, labels=labels, paths=paths)
     app.run()
     store.close()
     sys.exit(app.return_code or 0)
 
 
 @cli.command("analyze")
-@click.argument("file")
+@click.argument("files", nargs=-1, required=True, metavar="FILE_OR_FOLDER...")
 @click.option("--no-cache", is_flag=True, help="Ignore and do not write the analysis cache.")
 @click.option("--indent", type=int, default=2, show_default=True, help="JSON indentation (0: one line).")
-def analyze_command(file: str, no_cache: bool, indent: int) -> None:
-    """Print the machine analysis of FILE as JSON (``-`` reads standard input)."""
-    from annotations.analysis import analyze
+@click.option("-j", "--jobs", type=click.IntRange(1, 64), default=1, show_default=True,
+              help="Processes for spaCy's nlp.pipe (several documents).")
+@click.option("-o", "--output", metavar="OUT.jsonl", default=None, help="Write one JSON line per document here.")
+@click.option("--out-dir", metavar="DIR", default=None, help="Write one JSON file per document into DIR.")
+def analyze_command(files: tuple[str, ...], no_cache: bool, indent: int, jobs: int,
+                    output: str | None, out_dir: str | None) -> None:
+    """Print the machine analysis of FILE as JSON (``-`` reads standard input).
 
-    document = read_document(file)
-    result = analyze(document, use_cache=not no_cache)
-    click.echo(json.dumps(result, ensure_ascii=False, indent=indent or None))
+    \b
+    Several files or a folder: one JSON line per document on standard output (or -o
+    OUT.jsonl, or one file each with --out-dir), a progress bar on standard error;
+    documents already analysed come from the cache, a bad file is reported and the
+    others are still written (exit 2 at the end).
+    """
+    if len(files) == 1 and output is None and out_dir is None and not os.path.isdir(files[0]):
+        from annotations.analysis import analyze
+
+        document = read_document(files[0])
+        result = analyze(document, use_cache=not no_cache)
+        click.echo(json.dumps(result, ensure_ascii=False, indent=indent or None))
+        return
+    if output is not None and out_dir is not None:
+        fail("-o and --out-dir: choose one", EXIT_BAD_INPUT)
+    from tui.batch_cli import run_batch
+
+    sys.exit(run_batch(list(files), jobs=jobs, use_cache=not no_cache, output=output, out_dir=out_dir,
+                       indent=indent))
 
 
 @cli.command("list")

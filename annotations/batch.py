@@ -1,0 +1,236 @@
+"""Analyse many documents at once: ``nlp.pipe`` with ``n_process``, the cache, bad files reported.
+
+``analyse_many(paths, jobs=N)`` yields one ``BatchResult`` per input:
+
+1. every input is read once (text or HTML, ``annotations.inputs``); a bad file becomes an
+   error result and the run goes on; a document whose analysis is cached (same sha256,
+   model and pipeline version) is answered from the cache at once;
+2. the others are read again, one at a time, split into chunks (as the one-document
+   analysis does) and streamed through ``nlp.pipe(as_tuples=True, n_process=jobs)``; only
+   their paths are kept in between, so memory stays flat however many documents there are;
+3. the pipeline used here ends with ``annotate_batch_records``: in the worker process it
+   turns the parsed chunk into plain records (``extract.doc_records``) and returns a tiny
+   Doc that carries only those, so what crosses the process boundary (and is deserialised
+   in this process) is plain data, not the whole parse;
+4. when all chunks of a document are in, the document-level rules run
+   (``run.analyse_records``), the result is cached and yielded.
+
+An interrupted run leaves every finished document in the cache, so running the same
+command again only analyses the rest (resume).
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from dataclasses import dataclass, field
+from typing import Callable, Iterable, Iterator
+
+from annotations.analysis import (
+    MODEL_NAME,
+    SCHEMA,
+    AnalysisCancelled,
+    analysis_cache_key,
+    cached_analysis,
+    document_header,
+    model_version,
+)
+from annotations.analysis_cache import AnalysisCache
+from annotations.document import Document, DocumentError
+from annotations.html import ExtractionArchive
+from annotations.inputs import load_input
+
+RECORDS_KEY = "annotate.batch_records"
+COMPONENT = "annotate_batch_records"
+BATCH_SIZE = 16
+
+
+@dataclass
+class BatchResult:
+    path: str
+    result: dict | None = None
+    error: str | None = None
+    from_cache: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+@dataclass
+class BatchStats:
+    total: int = 0
+    cached: int = 0
+    analysed: int = 0
+    failed: int = 0
+    errors: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def done(self) -> int:
+        return self.cached + self.analysed + self.failed
+
+
+Progress = Callable[[BatchStats], None]
+
+
+def contract(document: Document, lists: dict) -> dict:
+    """The contract dict, keys in the same order as ``annotations.analysis.analyze``."""
+    return {
+        "schema": SCHEMA,
+        "document": document_header(document),
+        "model": {"name": MODEL_NAME, "version": model_version()},
+        **lists,
+    }
+
+
+_component_lock = threading.Lock()
+
+
+def register_component() -> None:
+    """Register the records component with spaCy (once per process)."""
+    from spacy.language import Language
+    from spacy.tokens import Doc
+
+    with _component_lock:
+        if Language.has_factory(COMPONENT):
+            return
+        from annotations.analysis.extract import doc_records
+
+        @Language.component(COMPONENT)
+        def batch_records(doc: Doc) -> Doc:
+            small = Doc(doc.vocab, words=[])
+            small.user_data[RECORDS_KEY] = doc_records(doc, 0)
+            small._context = getattr(doc, "_context", None)
+            return small
+
+
+def build_batch_nlp():
+    """The analysis pipeline (``pipeline.build_nlp``) plus the records component at the end."""
+    from annotations.analysis.pipeline import build_nlp
+
+    register_component()
+    nlp = build_nlp()
+    nlp.add_pipe(COMPONENT, last=True)
+    return nlp
+
+
+def analyse_many(
+    paths: Iterable[str],
+    jobs: int = 1,
+    use_cache: bool = True,
+    cache: AnalysisCache | None = None,
+    archive: ExtractionArchive | None = None,
+    progress: Progress | None = None,
+    cancel: threading.Event | None = None,
+    nlp=None,
+    batch_size: int = BATCH_SIZE,
+    stdin=None,
+) -> Iterator[BatchResult]:
+    """Analyse every path (``-`` is standard input); results as they are ready (cached
+    and failed ones first, then the analysed ones in input order)."""
+    cache = cache or AnalysisCache()
+    paths = list(paths)
+    stats = BatchStats(total=len(paths))
+    pending: list[str] = []
+    kept: dict[str, Document] = {}  # documents that cannot be read twice (standard input)
+
+    def report() -> None:
+        if progress:
+            progress(stats)
+
+    def failed(path: str, reason: str) -> BatchResult:
+        stats.failed += 1
+        stats.errors.append((path, reason))
+        report()
+        return BatchResult(path, error=reason)
+
+    for path in paths:
+        if cancel is not None and cancel.is_set():
+            raise AnalysisCancelled()
+        try:
+            document = load_input(path, archive, stdin=stdin)
+        except DocumentError as error:
+            yield failed(path, str(error))
+            continue
+        hit = cached_analysis(document, cache) if use_cache else None
+        if hit is not None:
+            stats.cached += 1
+            report()
+            yield BatchResult(path, hit, from_cache=True)
+            continue
+        pending.append(path)
+        if path == "-":
+            kept[path] = document
+    if not pending:
+        return
+
+    from annotations.analysis.chunking import split_text
+    from annotations.analysis.extract import shift
+    from annotations.analysis.run import analyse_records
+
+    if nlp is None:
+        nlp = build_batch_nlp()
+    max_chars = min(nlp.max_length - 1, 100_000)
+    # seq -> [document, chunks expected, entities, sentences]; only documents in flight
+    open_docs: dict[int, list] = {}
+    finished: list[BatchResult] = []
+
+    def finish(seq: int) -> None:
+        document, _, entities, sentences = open_docs.pop(seq)
+        try:
+            lists = analyse_records(document.text, entities, sentences)
+        except Exception as error:  # a rule failing on one document must not stop the batch
+            finished.append(failed(document.path, f"{document.path}: analysis failed ({type(error).__name__}: {error})"))
+            return
+        result = contract(document, lists)
+        if use_cache:
+            cache.put(analysis_cache_key(document), result)
+        stats.analysed += 1
+        report()
+        finished.append(BatchResult(document.path, result))
+
+    def chunks() -> Iterator[tuple[str, tuple[int, int]]]:
+        for seq, path in enumerate(pending):
+            if cancel is not None and cancel.is_set():
+                return
+            try:
+                document = kept.pop(path) if path in kept else load_input(path, archive)
+            except DocumentError as error:  # changed or removed since the first read
+                finished.append(failed(path, str(error)))
+                continue
+            pieces = split_text(document.text, max_chars=max_chars)
+            open_docs[seq] = [document, len(pieces), [], []]
+            if not pieces:
+                finish(seq)
+                continue
+            for piece in pieces:
+                yield piece.text, (seq, piece.offset)
+
+    docs = nlp.pipe(chunks(), as_tuples=True, n_process=max(1, jobs), batch_size=batch_size)
+    try:
+        for doc, (seq, offset) in docs:
+            records = doc.user_data.get(RECORDS_KEY) or {"entities": [], "sentences": []}
+            if offset:
+                records = shift(records, offset)
+            state = open_docs[seq]
+            state[2].extend(records["entities"])
+            state[3].extend(records["sentences"])
+            state[1] -= 1
+            if state[1] == 0:
+                finish(seq)
+            while finished:
+                yield finished.pop(0)
+            if cancel is not None and cancel.is_set():
+                raise AnalysisCancelled()
+    finally:
+        close = getattr(docs, "close", None)
+        if close is not None:
+            close()  # stops the worker processes when the caller stops early
+    while finished:
+        yield finished.pop(0)
+    if cancel is not None and cancel.is_set():
+        raise AnalysisCancelled()
+
+
+def default_jobs() -> int:
+    return max(1, min(2, os.cpu_count() or 1))

@@ -1,0 +1,137 @@
+"""``annotate analyze`` on several documents: JSON lines, a progress bar on stderr, errors at the end.
+
+Headless: imports no Textual. Exit status 0, or 2 when some input could not be read or
+analysed (each named on stderr; every other document is still written).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+
+import click
+
+from annotations.batch import BatchStats, analyse_many
+from annotations.html import ExtractionArchive, archive_dir
+from annotations.inputs import expand
+
+EXIT_OK = 0
+EXIT_ENVIRONMENT = 1
+EXIT_BAD_INPUT = 2
+
+
+def _printable(text: str) -> str:
+    from tui.cli import printable
+
+    return printable(text)
+
+
+class ProgressBar:
+    """One line on stderr, redrawn at most 10 times a second; nothing when stderr is not a terminal."""
+
+    def __init__(self, stream=None, width: int = 30) -> None:
+        self.stream = stream or sys.stderr
+        self.width = width
+        self.enabled = hasattr(self.stream, "isatty") and self.stream.isatty()
+        self.started = time.monotonic()
+        self.last = 0.0
+        self.drawn = False
+
+    def __call__(self, stats: BatchStats) -> None:
+        if not self.enabled:
+            return
+        now = time.monotonic()
+        if now - self.last < 0.1 and stats.done < stats.total:
+            return
+        self.last = now
+        total = max(stats.total, 1)
+        filled = int(self.width * stats.done / total)
+        rate = stats.analysed / max(now - self.started, 1e-6)
+        line = (f"\r[{'#' * filled}{'-' * (self.width - filled)}] {stats.done}/{stats.total} "
+                f"analysed {stats.analysed} · cached {stats.cached} · failed {stats.failed} · {rate:.1f} doc/s")
+        self.stream.write(line)
+        self.stream.flush()
+        self.drawn = True
+
+    def close(self) -> None:
+        if self.drawn:
+            self.stream.write("\n")
+            self.stream.flush()
+
+
+class OutDir:
+    """One ``<name>.json`` per document; a second document with the same name gets its sha256's start."""
+
+    def __init__(self, folder: str, indent: int) -> None:
+        self.folder = folder
+        self.indent = indent or None
+        self.used: set[str] = set()
+
+    def write(self, result: dict) -> str:
+        path = result["document"]["path"]
+        stem = "stdin" if path == "-" else os.path.splitext(os.path.basename(path))[0] or "document"
+        name = f"{stem}.json"
+        if name in self.used:
+            name = f"{stem}-{result['document']['sha256'][:12]}.json"
+        self.used.add(name)
+        target = os.path.join(self.folder, name)
+        tmp = target + ".tmp"
+        with open(tmp, "w", encoding="utf-8") as handle:
+            handle.write(json.dumps(result, ensure_ascii=False, indent=self.indent) + "\n")
+        os.replace(tmp, target)
+        return target
+
+
+def run_batch(files: list[str], jobs: int = 1, use_cache: bool = True, output: str | None = None,
+              out_dir: str | None = None, indent: int = 2) -> int:
+    expanded = expand(files)
+    errors = [(e.path, str(e)) for e in expanded.errors]
+    for _path, message in errors:
+        click.echo(f"annotate: {_printable(message)}", err=True)
+    if not expanded.paths:
+        return EXIT_BAD_INPUT
+    sink = None
+    writer = None
+    try:
+        if out_dir is not None:
+            os.makedirs(out_dir, exist_ok=True)
+            writer = OutDir(out_dir, indent)
+        elif output is not None and output != "-":
+            sink = open(output, "w", encoding="utf-8")
+        else:
+            sink = sys.stdout
+    except OSError as error:
+        click.echo(f"annotate: {_printable(output or out_dir or '')}: cannot write ({error.strerror or error})", err=True)
+        return EXIT_ENVIRONMENT
+    bar = ProgressBar()
+    stats_seen = BatchStats()
+
+    def progress(stats: BatchStats) -> None:
+        nonlocal stats_seen
+        stats_seen = stats
+        bar(stats)
+
+    try:
+        for item in analyse_many(expanded.paths, jobs=jobs, use_cache=use_cache,
+                                 archive=ExtractionArchive(archive_dir(None)), progress=progress):
+            if not item.ok:
+                if bar.drawn:
+                    bar.stream.write("\r\x1b[K")
+                click.echo(f"annotate: {_printable(item.error)}", err=True)
+                continue
+            if writer is not None:
+                writer.write(item.result)
+            else:
+                sink.write(json.dumps(item.result, ensure_ascii=False) + "\n")
+                sink.flush()
+    finally:
+        bar.close()
+        if sink is not None and sink is not sys.stdout:
+            sink.close()
+    failed = len(errors) + stats_seen.failed
+    where = f" -> {_printable(output or out_dir)}" if (output or out_dir) else ""
+    click.echo(f"annotate: {stats_seen.analysed} analysed, {stats_seen.cached} from the cache, "
+               f"{failed} failed{where}", err=True)
+    return EXIT_BAD_INPUT if failed else EXIT_OK
