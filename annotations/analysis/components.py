@@ -143,6 +143,8 @@ def news_entities(doc: Doc) -> Doc:
             label = "NORP"
         elif gazetteer_label and label not in ("PERSON",) and label != gazetteer_label and label not in NUMERIC_LABELS:
             label = gazetteer_label
+        if label == "PERSON" and len(ent) == 1 and (ent.text.islower() or _common_role(ent.text)):
+            continue  # "Campaigners" tagged PERSON: a common noun, not a name
         if label in ("ORG", "GPE", "NORP", "PRODUCT", "FAC", "WORK_OF_ART", "LOC", "PERSON"):
             name = _person_name(ent)
             if name is not None:
@@ -162,6 +164,11 @@ ORG_WORDS = {"inc", "inc.", "corp", "corp.", "co", "co.", "ltd", "llc", "plc", "
              "college", "institute", "foundation", "party", "news", "times", "post", "association", "company", "fund",
              "council", "committee", "agency", "service", "services", "airlines", "motors", "energy", "media", "labs",
              "partners", "capital", "holdings", "industries", "international", "systems", "technologies"}
+
+
+def _common_role(text: str) -> bool:
+    low = text.lower()
+    return low in word_set("unnamed_heads") or low in word_set("group_nouns") or low in word_set("titles")
 
 
 def _person_name(ent: Span) -> Span | None:

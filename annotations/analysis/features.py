@@ -341,6 +341,15 @@ def _speaker_like(head: Token) -> bool:
             or head.lower_ in word_set("unnamed_heads"))
 
 
+def _calls_something(verb: Token, quotes: list[QuoteRegion]) -> bool:
+    """"called it \"a surrender\"" or "called the survey misleading", not "called for" / "called on"."""
+    if any(c.dep_ in ("prep", "prt") and c.lower_ in ("for", "on", "off", "up", "back", "in") for c in verb.children):
+        return False
+    if any(c.dep_ in ("oprd", "ccomp", "xcomp") for c in verb.children):
+        return True
+    return any(_in_quote(quotes, t) for t in verb.doc[verb.i + 1:min(len(verb.doc), verb.i + 8)])
+
+
 def _content_negation(verb: Token) -> dict | None:
     """The negation in what the verb reports ("said no product had reached stores"), if any."""
     for child in verb.children:
@@ -359,6 +368,8 @@ def reporting_candidates(sent: Span, quotes: list[QuoteRegion]) -> list[dict]:
         lemma = token.lemma_.lower()
         concern = lemma in CONCERN_VERBS and any(
             c.dep_ == "dobj" and c.lemma_.lower() in CONCERN_OBJECTS for c in token.children)
+        if lemma == "call" and token.pos_ == "VERB" and _calls_something(token, quotes):
+            concern = True  # "Greenpeace called the report \"a wake-up call\"": a verdict spoken
         if not concern and (lemma not in verbs or token.pos_ not in ("VERB", "AUX")):
             continue
         if _in_quote(quotes, token):

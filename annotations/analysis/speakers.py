@@ -240,7 +240,8 @@ class SpeakerResolver:
         """No name for the people speaking: "officials", "a senior official at the ministry" (an
         institution named, the person not), but not "researchers at the University of Georgia"."""
         head = (mention.get("head") or "").lower()
-        if head not in word_set("unnamed_heads") or mention.get("person"):
+        heads = word_set("unnamed_heads")
+        if (head not in heads and (mention.get("head_text") or "").lower() not in heads) or mention.get("person"):
             return False
         return not mention.get("org") or head in SINGLE_ROLES
 
