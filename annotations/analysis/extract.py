@@ -6,7 +6,7 @@ span the later rules see is a document offset.
 
 from __future__ import annotations
 
-OFFSET_KEYS = ("start", "end", "verb_start", "verb_end", "position")
+OFFSET_KEYS = ("start", "end", "verb_start", "verb_end", "position", "head_start")
 
 
 def shift(value, offset: int):

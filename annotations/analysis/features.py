@@ -137,6 +137,7 @@ def mention(head: Token) -> dict:
     low = head.lower_
     info["head"] = head.lemma_.lower() if head.pos_ != "PROPN" else head.text
     info["head_text"] = head.text
+    info["head_start"] = head.idx
     info["pronoun"] = low if head.pos_ == "PRON" or low in PRONOUNS else None
     info["plural"] = head.tag_ in ("NNS", "NNPS") or any(c.dep_ == "conj" for c in head.children) \
         or low in ("they", "them", "we")
@@ -151,8 +152,10 @@ def mention(head: Token) -> dict:
     if heading:
         person = {"start": heading[0].start_char, "end": heading[0].end_char, "text": heading[0].text}
     for ent in span_ents:
-        if ent.label_ == "PERSON" and person is None:
-            person = {"start": ent.start_char, "end": ent.end_char, "text": ent.text}
+        if ent.label_ == "PERSON":
+            # a name after the head belongs to a modifier ("a spokesperson for Avon and Somerset
+            # Police"): it is not who speaks
+            continue
         elif ent.label_ == "ORG" and org is None:
             org = {"start": ent.start_char, "end": ent.end_char, "text": ent.text}
         elif ent.label_ in ("GPE", "NORP"):
@@ -477,11 +480,13 @@ def channel_candidates(sent: Span, quotes: list[QuoteRegion]) -> list[dict]:
     for token in sent:
         if token.lemma_.lower() == "tell" and token.pos_ == "VERB":
             for child in token.children:
-                if child.dep_ in ("dobj", "dative") and child.ent_type_ == "ORG":
-                    ent = next((e for e in ents_between(doc, sent.start, sent.end) if e.start <= child.i < e.end), None)
-                    if ent is not None and _outlet_like(ent.text):
-                        out.append({"start": ent.start_char, "end": ent.end_char, "text": ent.text,
-                                    "kind": "outlet", "noun": "outlet"})
+                if child.dep_ in ("dobj", "dative") and child.pos_ == "PROPN":
+                    start, end = _np_bounds(child)
+                    while start < end and doc[start].lower_ in ("the", "a", "an"):
+                        start += 1
+                    name = doc[start:end].text
+                    if name and _outlet_like(name):  # "told the Bristol Post", "told Reuters"
+                        out.append({**_char_span(doc, start, end), "kind": "outlet", "noun": "outlet"})
     return out
 
 

@@ -195,8 +195,9 @@ class SpeakerResolver:
             for ent in self.person_mentions[first:first + 8]:
                 if ent["start"] >= mention["end"]:
                     break
-                if ent["start"] >= mention["start"] and ent["end"] <= mention["end"]:
-                    mention = {**mention, "person": ent}
+                if ent["start"] >= mention["start"] and ent["end"] <= mention["end"] \
+                        and ent["start"] <= mention.get("head_start", ent["start"]):
+                    mention = {**mention, "person": ent}  # not a name inside "a spokesperson for ..."
                     break
         capitalised = all(w[:1].isupper() for w in mention["text"].split()) and len(mention["text"].split()) <= 4
         if not mention.get("person") and capitalised and self.names.candidates(name_tokens(mention["text"])):
