@@ -293,6 +293,11 @@ class ClaimBuilder:
             if outside_speaker(span) and not (speaker and speaker.get("source") == row.name):
                 table_mentions.append(span)
         nouns = [c for c in f["channels"] if outside_speaker(c) and c["start"] >= start]
+        report = sentence.report or {}
+        if report.get("how") == "document" and sentence.own is not None:
+            # "\u201c...\u201d the statement said": the statement is how the words came out
+            document = report["speaker"]
+            return {k: document[k] for k in ("start", "end", "text")}, "self_published"
         for noun in nouns:  # "a March 14 Facebook post": the post, on a platform
             for mention in table_mentions:
                 if noun["start"] <= mention["start"] and mention["end"] <= noun["end"]:

@@ -28,6 +28,9 @@ PRONOUNS = {"he", "she", "they", "it", "him", "her", "them"}
 # negating these verbs means nobody said anything: "Russian officials did not say why"
 SILENT_WHEN_NEGATED = {"say", "tell", "comment", "explain", "reveal", "disclose", "confirm", "specify",
                        "elaborate", "answer", "respond", "mention", "report", "announce", "state"}
+# documents someone issues in their own name: the issuer speaks through them
+AUTHORED_DOCUMENTS = {"statement", "letter", "memo", "post", "tweet", "release", "email", "message", "communique",
+                      "announcement", "notice", "filing"}
 CONCERN_VERBS = {"raise", "voice", "express", "air"}
 CONCERN_OBJECTS = {"concern", "question", "doubt", "fear", "alarm", "worry", "objection", "suspicion"}
 CHANNEL_PREPS = {"in", "on", "at", "during", "via", "through", "over", "from", "to"}
@@ -300,8 +303,9 @@ def _document_author(document: Token) -> Token | None:
     for child in document.children:
         if child.dep_ == "prep" and child.lower_ in ("by", "from", "of"):
             for grand in child.children:
-                if grand.dep_ == "pobj" and (grand.ent_type_ in ("PERSON", "ORG") or grand.pos_ == "PROPN"):
-                    return grand
+                if grand.dep_ == "pobj" and (grand.ent_type_ in ("PERSON", "ORG") or grand.pos_ == "PROPN"
+                                             or (child.lower_ in ("by", "from") and _speaker_like(grand))):
+                    return grand  # "a poll by the Civic Institute", "a letter from the hospital"
     return None
 
 
@@ -399,6 +403,14 @@ def reporting_candidates(sent: Span, quotes: list[QuoteRegion]) -> list[dict]:
             # "a new survey by the Hartwell Institute found ...": the author speaks
             author = _document_author(head) if not concern else None
             if author is None:
+                definite = head.left_edge.lower_ in ("the", "this", "that", "its", "his", "her", "their")
+                if head.lemma_.lower() in AUTHORED_DOCUMENTS and definite and not is_weak and not concern:
+                    # "\"...,\" the statement said": whoever issued it speaks; found later
+                    found.append({"verb": lemma, "verb_start": token.idx, "verb_end": token.idx + len(token.text),
+                                  "speaker": {**mention(head), "document": True}, "how": "document",
+                                  "weak": True, "negated": negated, "depth": _depth(token) + 1,
+                                  "content_negated": _content_negation(token) is not None,
+                                  "content_negation": _content_negation(token)})
                 continue
             head, how, is_weak = author, "document_author", False
         if _in_quote(quotes, head):

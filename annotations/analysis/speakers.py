@@ -187,6 +187,12 @@ class SpeakerResolver:
     # -- resolution -------------------------------------------------------
     def referent_of(self, index: int, mention: dict, remember: bool = True, position: int | None = None) -> dict | None:
         """The referent a speaker/subject mention stands for, or None (unknown pronoun)."""
+        if mention.get("document"):
+            # "the statement said": the body or person who spoke just before issued it
+            for referent in self._by_salience(index, 3):
+                if referent["kind"] in ("group", "source", "person") and not referent.get("unnamed"):
+                    return referent
+            return None
         if mention.get("pronoun"):
             return self._pronoun(index, mention, position if position is not None else mention["start"])
         if not mention.get("person"):

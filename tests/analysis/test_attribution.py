@@ -88,3 +88,18 @@ def test_a_colon_introduction_gives_its_speaker_to_the_quoted_list(analyse):
             "\u2022 The other side has no plan for housing.\"\n")
     result = analyse(text)
     assert speaker_of(result, "Turnout among young voters") == "A campaign spokesman"
+
+
+def test_the_statement_speaks_for_whoever_issued_it(analyse):
+    text = ("The Interior Ministry issued a statement on Monday about the riots.\n"
+            '"Order has been restored in all districts," the statement said.\n')
+    claim = claim_with(analyse(text), "Order has been restored")
+    assert claim["speaker"]["text"] == "The Interior Ministry"
+    assert claim["channel"]["text"] == "the statement"
+
+
+def test_a_dateline_is_not_the_speaker(analyse):
+    text = "LIMA, Peru (AP) \u2014 Election officials said Sunday that turnout reached 81 percent.\n"
+    claim = claim_with(analyse(text), "turnout reached")
+    assert claim["speaker"]["text"] == "Election officials"
+    assert claim["channel"] is None
