@@ -72,6 +72,12 @@ def _who(claim: dict) -> str:
 def claim_items(analysis: dict, rejected: set[str]) -> list[PanelItem]:
     items = []
     claims = {claim["id"]: claim for claim in analysis.get("claims", [])}
+    opposed: dict[str, list[str]] = {}
+    for pair in analysis.get("contradictions", []):
+        ids = pair.get("claims", [])
+        if len(ids) == 2:
+            opposed.setdefault(ids[0], []).append(ids[1])
+            opposed.setdefault(ids[1], []).append(ids[0])
     for claim in analysis.get("claims", []):
         key = claim_key(claim)
         if key in rejected:
@@ -83,7 +89,10 @@ def claim_items(analysis: dict, rejected: set[str]) -> list[PanelItem]:
         if channel:
             prompt.append(" via ", "dim")
             prompt.append(snippet(channel["text"], 30), "green")
-        prompt.append(f"  {claim.get('score', 0):.2f}\n", "dim")
+        prompt.append(f"  {claim.get('score', 0):.2f}", "dim")
+        if claim["id"] in opposed:
+            prompt.append(f"  ⇄ {', '.join(opposed[claim['id']])}", "bold red")
+        prompt.append("\n")
         prompt.append(snippet(claim["text"], 90))
         cues = claim.get("cues") or []
         if cues:
@@ -98,6 +107,9 @@ def claim_items(analysis: dict, rejected: set[str]) -> list[PanelItem]:
         if channel:
             detail.append(" via ")
             detail.append(snippet(channel["text"], 40), "green")
+        if claim["id"] in opposed:
+            detail.append("; contradicted by ", "red")
+            detail.append(", ".join(opposed[claim["id"]]), "bold red")
         if cues:
             detail.append("; cues: ")
             detail.append(", ".join(f"{cue['kind']} “{snippet(cue['text'], 30)}”" for cue in cues))
@@ -168,6 +180,10 @@ def annotation_items(annotations: list[Annotation], label_filter: str = "") -> l
                          ann.end if kind == "user" else None, prompt, detail, label=ann.label)
         (orphans if kind == "orphan" else placed).append(item)
     items = placed
+    if not placed and not orphans:
+        hint = ("No annotation matches the filter" if query else
+                "No annotations yet: select text (shift+arrows, w, s, o) and press t or 1–9")
+        return [PanelItem("header:empty", "header", None, None, Text(hint, "dim italic"))]
     if orphans:
         items = items + [PanelItem("header:orphans", "header", None, None,
                                    Text(f"ORPHANS ({len(orphans)}): text no longer found", "bold red"))] + orphans
