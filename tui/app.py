@@ -671,6 +671,7 @@ class ReaderScreen(Screen):
             ("Article (cursor and selection)", rows(ArticleView.BINDINGS)),
             ("Everywhere", [("tab / shift+tab", "Move focus between the article and the side panel"),
                             ("ctrl+p", "Command palette: every action"), ("enter (panel)", "Jump to the item")]),
+            *getattr(self.app, "document_help_sections", lambda: [])(),
         ]
 
     def action_help(self) -> None:
@@ -691,11 +692,27 @@ class ReaderScreen(Screen):
 
 
 class AnnotateApp(App[int]):
-    """annotate FILE: read an article critically and annotate it with the keyboard alone."""
+    """annotate FILE: read an article critically and annotate it with the keyboard alone.
+
+    With several articles (``paths``) the app opens on the library; enter reads one, and
+    from the reader ``N``/``P`` move to the next/previous article of the list (everything
+    is saved at once), ``L`` goes back to the list, ``W`` shows who said what across them.
+    """
 
     CSS_PATH = Path(__file__).with_name("app.tcss")
     TITLE = "annotate"
     COMMANDS = App.COMMANDS | {AnnotateCommands}
+    BINDINGS = [
+        Binding("N", "next_document", "Next article", key_display="N", id="library.next-document",
+                tooltip="Read the next article of the library (everything is already saved)"),
+        Binding("P", "previous_document", "Previous article", key_display="P", id="library.previous-document",
+                tooltip="Read the previous article of the library (everything is already saved)"),
+        Binding("L", "library", "Library", key_display="L", id="library.show",
+                tooltip="Back to the list of articles"),
+        Binding("W", "sources", "Who said what", key_display="W", id="library.who-said-what",
+                tooltip="Sources: every speaker and channel across the articles, and contradictions"),
+    ]
+    DOCUMENT_ACTIONS = {"next_document", "previous_document", "library", "sources"}
 
     def __init__(
         self,
@@ -706,21 +723,35 @@ class AnnotateApp(App[int]):
         paths: list[str] | None = None,
     ) -> None:
         super().__init__()
-        if document is None:  # several articles: the library comes in the next step
-            from annotations.inputs import load_input
-
-            document = load_input(paths[0])
-        self.document = document
         self.store = store
-        self.reader = ReaderScreen(
-            document, store, labels if labels is not None else user_labels(), run_analysis
-        )
+        self.labels = labels if labels is not None else user_labels()
+        self.run_analysis = run_analysis
+        self.library = None
+        self.current: int | None = None
+        self.document = document
+        self.reader = None
+        if paths:
+            from annotations.html import ExtractionArchive, archive_dir
+            from annotations.library import entries_for
+            from tui.screens.library import LibraryScreen, LibraryCommands
 
-    def get_default_screen(self) -> ReaderScreen:
-        return self.reader
+            self.archive = ExtractionArchive(archive_dir(store.path))
+            self.entries = entries_for(paths)
+            self.library = LibraryScreen(self.entries, store, self.archive)
+            self.COMMANDS = self.COMMANDS | {LibraryCommands}
+        else:
+            self.archive = None
+            self.entries = []
+            self.reader = ReaderScreen(document, store, self.labels, run_analysis)
+
+    def get_default_screen(self) -> Screen:
+        return self.library if self.library is not None else self.reader
 
     def on_mount(self) -> None:
-        self.title = f"annotate — {safe_line(self.document.name, 80)}"
+        if self.document is not None:
+            self.title = f"annotate — {safe_line(self.document.name, 80)}"
+        else:
+            self.title = f"annotate — {len(self.entries)} articles"
         try:
             keymap = load_keymap()
         except ConfigError as error:
@@ -728,3 +759,96 @@ class AnnotateApp(App[int]):
             keymap = {}
         if keymap:
             self.set_keymap(keymap)
+
+    # ----- many articles ------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in self.DOCUMENT_ACTIONS:
+            if self.library is None:
+                return False
+            focused = self.focused
+            from textual.widgets import TextArea
+
+            if isinstance(focused, (Input, TextArea)):
+                return False  # letters type there
+            if action in ("next_document", "previous_document", "library"):
+                return isinstance(self.screen, ReaderScreen)
+        return True
+
+    def open_entry(self, index: int, at: tuple[int, int] | None = None, key: str = "open") -> bool:
+        """Read entry ``index`` of the library (replacing the article being read), at a span."""
+        from annotations.document import DocumentError
+        from annotations.inputs import load_input
+
+        entry = self.entries[index]
+        try:
+            document = load_input(entry.path, self.archive)
+        except DocumentError as error:
+            self.notify(display_text(str(error)), title="Cannot open", severity="error", markup=False, timeout=6)
+            return False
+        self.current = index
+        self.document = document
+        reader = ReaderScreen(document, self.store, self.labels, self.run_analysis)
+        self.reader = reader
+        while len(self.screen_stack) > 1:  # the library is the default screen, at the bottom
+            self.pop_screen()
+        self.push_screen(reader)
+        position = self.library.table.rows.index(index) + 1 if index in self.library.table.rows else "–"
+        self.title = f"annotate — {safe_line(document.name, 60)} ({position}/{len(self.library.table.rows)})"
+        if at is not None:
+            self.jump_when_ready(reader, at, key, tries=60)
+        return True
+
+    def jump_when_ready(self, reader: ReaderScreen, at: tuple[int, int], key: str, tries: int) -> None:
+        """Move the reader to ``at`` once its side panel is mounted (it comes after first paint)."""
+        if reader is not self.screen:
+            return
+        if reader.query("#side-panel") or tries <= 0:
+            reader.jump_to(at[0], at[1], key)
+            return
+        self.set_timer(0.05, lambda: self.jump_when_ready(reader, at, key, tries - 1))
+
+    def step_document(self, step: int) -> None:
+        rows = self.library.table.rows
+        if not rows:
+            return
+        position = rows.index(self.current) if self.current in rows else -1
+        target = position + step
+        if not (0 <= target < len(rows)):
+            self.notify("No next article" if step > 0 else "No previous article", timeout=2, markup=False)
+            return
+        self.library.table.move_to(target)
+        self.open_entry(rows[target])
+
+    def action_next_document(self) -> None:
+        self.step_document(1)
+
+    def action_previous_document(self) -> None:
+        self.step_document(-1)
+
+    def action_library(self) -> None:
+        self.refresh_current_entry()
+        while len(self.screen_stack) > 1 and self.screen is not self.library:
+            self.pop_screen()
+
+    def refresh_current_entry(self) -> None:
+        """Bring the library row of the article just read up to date (analysis, annotations)."""
+        reader = self.reader
+        if self.library is None or reader is None or self.current is None:
+            return
+        try:
+            mine = self.store.count_annotations(reader.document.sha256)
+        except StoreError:
+            mine = None
+        self.library.refresh_entry(reader.document.sha256, reader.analysis, mine)
+
+    def action_sources(self) -> None:
+        from tui.screens.sources import SourcesScreen
+
+        self.refresh_current_entry()
+        self.push_screen(SourcesScreen(self.entries, self.archive))
+
+    def document_help_sections(self) -> list[tuple[str, list[tuple[str, str]]]]:
+        if self.library is None:
+            return []
+        return [("Articles (library)", [(b.key_display or b.key, b.tooltip) for b in self.BINDINGS])]
