@@ -208,7 +208,7 @@ def find_cross_contradictions(claims: list[ClaimRef]) -> list[CrossContradiction
         profiles.append((terms, negated))
         for term in terms:
             postings[term].append(number)
-    size = max(len(claims), 1)
+    size = max(len(claims), 50)  # small corpora: every word would look common
     idf = {term: math.log(1 + size / len(ids)) for term, ids in postings.items()}
     found: list[CrossContradiction] = []
     for number, claim in enumerate(claims):

@@ -86,7 +86,7 @@ class LibraryTable(ScrollView, can_focus=True):
     COMPONENT_CLASSES = {"library-table--cursor", "library-table--muted"}
 
     DEFAULT_CSS = """
-    LibraryTable { height: 1fr; }
+    LibraryTable { height: 1fr; overflow-x: hidden; }
     LibraryTable > .library-table--cursor { background: $accent 40%; text-style: bold; }
     LibraryTable:focus > .library-table--cursor { background: $accent; }
     LibraryTable > .library-table--muted { color: $text-muted; }
@@ -103,7 +103,7 @@ class LibraryTable(ScrollView, can_focus=True):
     def set_rows(self, rows: list[int], keep_entry: bool = True) -> None:
         current = self.current_entry_index() if keep_entry else None
         self.rows = rows
-        self.virtual_size = Size(self.size.width, len(rows))
+        self.virtual_size = Size(0, len(rows))
         if current is not None and current in rows:
             self.cursor = rows.index(current)
         self.cursor = max(0, min(self.cursor, len(rows) - 1))
@@ -129,7 +129,7 @@ class LibraryTable(ScrollView, can_focus=True):
         self.refresh()
 
     def scroll_to_cursor(self) -> None:
-        height = max(self.size.height, 1)
+        height = max(self.scrollable_content_region.height, 1)
         top = int(self.scroll_offset.y)
         if self.cursor < top:
             self.scroll_to(y=self.cursor, animate=False)
@@ -160,7 +160,7 @@ class LibraryTable(ScrollView, can_focus=True):
     # -- drawing
 
     def on_resize(self) -> None:
-        self.virtual_size = Size(self.size.width, len(self.rows))
+        self.virtual_size = Size(0, len(self.rows))
 
     @staticmethod
     def widths(width: int) -> list[int]:
