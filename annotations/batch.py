@@ -9,11 +9,13 @@
    analysis does) and streamed through ``nlp.pipe(as_tuples=True, n_process=jobs)``; only
    their paths are kept in between, so memory stays flat however many documents there are;
 3. the pipeline used here ends with ``annotate_batch_records``: in the worker process it
-   turns the parsed chunk into plain records (``extract.doc_records``) and returns a tiny
-   Doc that carries only those, so what crosses the process boundary (and is deserialised
-   in this process) is plain data, not the whole parse;
-4. when all chunks of a document are in, the document-level rules run
-   (``run.analyse_records``), the result is cached and yielded.
+   turns the parsed chunk into plain records (``extract.doc_records``) and, when the chunk
+   is the whole article (news-sized ones are), also runs the document-level rules
+   (``run.analyse_records``) there, so they run in parallel too; it returns a tiny Doc that
+   carries only that plain data, so what crosses the process boundary (and is
+   deserialised in this process) is small, never the whole parse;
+4. for longer articles, when all their chunks are in, the rules run in this process;
+   every result is cached and yielded.
 
 An interrupted run leaves every finished document in the cache, so running the same
 command again only analyses the rest (resume).
@@ -98,9 +100,22 @@ def register_component() -> None:
 
         @Language.component(COMPONENT)
         def batch_records(doc: Doc) -> Doc:
+            context = getattr(doc, "_context", None)
             small = Doc(doc.vocab, words=[])
-            small.user_data[RECORDS_KEY] = doc_records(doc, 0)
-            small._context = getattr(doc, "_context", None)
+            small._context = context
+            offset = context[1] if context else 0
+            records = doc_records(doc, offset)
+            if context and context[2] is not None:  # the whole article: run its rules here
+                from annotations.analysis.run import analyse_records
+
+                text = context[2] + doc.text + context[3]
+                try:
+                    small.user_data[RECORDS_KEY] = {"lists": analyse_records(text, records["entities"],
+                                                                             records["sentences"])}
+                except Exception as error:  # reported for this article; the batch goes on
+                    small.user_data[RECORDS_KEY] = {"error": f"analysis failed ({type(error).__name__}: {error})"}
+            else:
+                small.user_data[RECORDS_KEY] = {"records": records}
             return small
 
 
@@ -165,7 +180,6 @@ def analyse_many(
         return
 
     from annotations.analysis.chunking import split_text
-    from annotations.analysis.extract import shift
     from annotations.analysis.run import analyse_records
 
     if nlp is None:
@@ -175,12 +189,15 @@ def analyse_many(
     open_docs: dict[int, list] = {}
     finished: list[BatchResult] = []
 
-    def finish(seq: int) -> None:
+    def finish(seq: int, lists: dict | None = None, error: str | None = None) -> None:
         document, _, entities, sentences = open_docs.pop(seq)
-        try:
-            lists = analyse_records(document.text, entities, sentences)
-        except Exception as error:  # a rule failing on one document must not stop the batch
-            finished.append(failed(document.path, f"{document.path}: analysis failed ({type(error).__name__}: {error})"))
+        if lists is None and error is None:
+            try:
+                lists = analyse_records(document.text, entities, sentences)
+            except Exception as exc:  # a rule failing on one document must not stop the batch
+                error = f"analysis failed ({type(exc).__name__}: {exc})"
+        if error is not None:
+            finished.append(failed(document.path, f"{document.path}: {error}"))
             return
         result = contract(document, lists)
         if use_cache:
@@ -203,21 +220,28 @@ def analyse_many(
             if not pieces:
                 finish(seq)
                 continue
+            if len(pieces) == 1:  # the whole article in one Doc: the worker runs the rules too
+                piece = pieces[0]
+                text = document.text
+                yield piece.text, (seq, piece.offset, text[:piece.offset], text[piece.end:])
+                continue
             for piece in pieces:
-                yield piece.text, (seq, piece.offset)
+                yield piece.text, (seq, piece.offset, None, None)
 
     docs = nlp.pipe(chunks(), as_tuples=True, n_process=max(1, jobs), batch_size=batch_size)
     try:
-        for doc, (seq, offset) in docs:
-            records = doc.user_data.get(RECORDS_KEY) or {"entities": [], "sentences": []}
-            if offset:
-                records = shift(records, offset)
-            state = open_docs[seq]
-            state[2].extend(records["entities"])
-            state[3].extend(records["sentences"])
-            state[1] -= 1
-            if state[1] == 0:
-                finish(seq)
+        for doc, context in docs:
+            seq = context[0]
+            payload = doc.user_data.get(RECORDS_KEY) or {"error": "the worker returned nothing"}
+            if "records" in payload:
+                state = open_docs[seq]
+                state[2].extend(payload["records"]["entities"])
+                state[3].extend(payload["records"]["sentences"])
+                state[1] -= 1
+                if state[1] == 0:
+                    finish(seq)
+            else:
+                finish(seq, lists=payload.get("lists"), error=payload.get("error"))
             while finished:
                 yield finished.pop(0)
             if cancel is not None and cancel.is_set():

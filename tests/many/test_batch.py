@@ -103,3 +103,14 @@ def test_an_interrupted_batch_resumes_with_only_the_rest(tmp_path):
     assert len(resumed) == 6 and all(r.ok for r in resumed)
     assert sum(r.from_cache for r in resumed) == len(done)
     assert sorted(r.path for r in resumed if not r.from_cache) == sorted(set(paths) - {r.path for r in done})
+
+
+def test_a_long_article_in_several_chunks_gives_the_same_result_as_alone(tmp_path):
+    seed = (REPO / "seeds" / "article.txt").read_text(encoding="utf-8")
+    long = tmp_path / "long.txt"
+    long.write_text("\n\n".join([seed.strip()] * 5) + "\n", encoding="utf-8")
+    short = tmp_path / "short.txt"
+    short.write_text("\n\n" + seed.strip() + "\n\n\n", encoding="utf-8")  # blank lines around the one chunk
+    results = {os.path.basename(r.path): r.result for r in analyse_many([str(long), str(short)], use_cache=False)}
+    for name in ("long.txt", "short.txt"):
+        assert results[name] == analyze(load_input(str(tmp_path / name)), use_cache=False), name
