@@ -18,7 +18,7 @@ the same texts, side by side in the same run.
 
 Target: batch throughput >= 0.9x raw; main RSS growth small (flat) as documents grow.
 
-    python benchmarks/bench_batch.py          # full: 1,000 articles in 4 rounds per side
+    python benchmarks/bench_batch.py          # full: 1,000 articles in 8 rounds per side
     python benchmarks/bench_batch.py --quick  # 48 articles in 2 rounds
 """
 
@@ -80,7 +80,7 @@ def run(quick: bool) -> list[dict]:
     from annotations.batch import analyse_many, build_batch_nlp
 
     total = 48 if quick else 1000
-    rounds = 2 if quick else 4
+    rounds = 2 if quick else 8
     per_round = total // rounds
     raw_nlp = build_nlp()
     batch_nlp = build_batch_nlp()

@@ -230,3 +230,23 @@ def test_a_surname_alone_joins_its_full_name_across_articles(story):
     b["claims"][0]["speaker"]["text"] = "Okafor"
     corpus = build_corpus([(0, "a", "A", a), (1, "b", "B", b)])
     assert [(s.name, s.articles) for s in corpus.sources] == [("Maria Okafor", 2)]
+
+
+async def test_palette_and_help_list_the_article_keys(story, tmp_path):
+    paths = expand([str(story)]).paths
+    app, store = make_library(paths, tmp_path)
+    async with app.run_test(size=(130, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p", *"sort")
+        await settle(pilot)
+        assert "Library: Sort" in screen_text(app)
+        await pilot.press("escape", "enter")
+        await settle(pilot)
+        await pilot.press("ctrl+p", *"next article")
+        await settle(pilot)
+        assert "Articles: Next article" in screen_text(app)
+        await pilot.press("escape")
+        await settle(pilot)
+        sections = dict(app.screen.help_sections())
+        assert ("N", app.BINDINGS[0].tooltip) in sections["Articles (library)"]
+    store.close()

@@ -434,11 +434,14 @@ class LibraryCommands(Provider):
             for binding in LibraryScreen.BINDINGS:
                 out.append((f"Library: {binding.description}", f"{binding.tooltip} ({binding.key_display or binding.key})",
                             partial(library.run_action, binding.action)))
+        reading = any(type(screen).__name__ == "ReaderScreen" for screen in app.screen_stack)
         for binding in type(app).BINDINGS:
-            if isinstance(binding, Binding) and binding.id and binding.id.startswith("library.") \
-                    and app.check_action(binding.action, ()):
-                out.append((f"Articles: {binding.description}", f"{binding.tooltip} ({binding.key_display})",
-                            partial(app.run_action, binding.action)))
+            if library is None or not isinstance(binding, Binding) or not (binding.id or "").startswith("library."):
+                continue
+            if binding.action in ("next_document", "previous_document", "library") and not reading:
+                continue
+            out.append((f"Articles: {binding.description}", f"{binding.tooltip} ({binding.key_display})",
+                        partial(app.run_action, binding.action)))
         return out
 
     async def discover(self) -> Hits:
