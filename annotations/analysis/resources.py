@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from importlib import resources
 from pathlib import Path
 
@@ -198,35 +198,56 @@ def load_source_table(user_file: Path | None = None, include_user: bool = True) 
 class SourceTable:
     rows: tuple[SourceRow, ...]
 
+    @cached_property
+    def _index(self) -> dict[str, SourceRow]:
+        """Name or alias -> row: exact for short acronyms, lower-cased for the rest."""
+        index: dict[str, SourceRow] = {}
+        for row in self.rows:
+            for name in row.names:
+                index.setdefault(self._key(name), row)
+        return index
+
+    @staticmethod
+    def _key(name: str) -> str:
+        return name if len(name) <= 3 or name.isupper() else name.lower()
+
+    @cached_property
+    def _pattern(self) -> re.Pattern:
+        """One regex for every name (longest first, so "RIA Novosti" wins over "RIA")."""
+        exact, folded, single = set(), set(), set()
+        for row in self.rows:
+            for name in row.names:
+                if len(name) == 1:
+                    single.add(name)
+                elif len(name) <= 3 or name.isupper():
+                    exact.add(name)
+                else:
+                    folded.add(name)
+        def alternation(names):
+            return "|".join(re.escape(n) for n in sorted(names, key=lambda n: (-len(n), n)))
+        parts = []
+        if folded:
+            parts.append(f"(?i:{alternation(folded)})")
+        if exact:
+            parts.append(alternation(exact))
+        body = rf"(?<![\w])(?:{'|'.join(parts)})(?![\w])" if parts else r"(?!x)x"
+        if single:
+            # "on X", "an X post": a one-letter name only next to the words that make it a platform
+            names = alternation(single)
+            body += (rf"|(?<![\w.])(?:{names})(?=\s+(?:post|posts|account|user|users)\b)"
+                     rf"|(?<=\bon )(?:{names})(?![\w.'\u2019-])")
+        return re.compile(body)
+
     def lookup(self, text: str) -> SourceRow | None:
         """The row whose name or alias is ``text`` (case-sensitive for short acronyms)."""
         wanted = text.strip()
-        for row in self.rows:
-            for name in row.names:
-                if name == wanted or (len(name) > 3 and name.lower() == wanted.lower()):
-                    return row
-        return None
+        return self._index.get(wanted) or self._index.get(self._key(wanted))
 
     def find_all(self, text: str) -> list[tuple[int, int, SourceRow]]:
         """Every mention of a row's name or alias in ``text`` as whole words: (start, end, row)."""
         found = []
-        for row in self.rows:
-            for name in row.names:
-                flags = 0 if len(name) <= 3 or name.isupper() else re.IGNORECASE
-                # one-letter names ("X") are only meaningful next to a platform word
-                if len(name) == 1:
-                    # "on X", "an X post": a one-letter name only next to the words that make it a platform
-                    pattern = (rf"(?<![\w.]){re.escape(name)}(?=\s+(?:post|posts|account|user|users)\b)"
-                               rf"|(?<=\bon ){re.escape(name)}(?![\w.'\u2019-])")
-                else:
-                    pattern = rf"(?<![\w]){re.escape(name)}(?![\w])"
-                for match in re.finditer(pattern, text, flags):
-                    found.append((match.start(), match.end(), row))
-        # keep the longest match where names overlap ("RIA Novosti" over "RIA")
-        found.sort(key=lambda item: (item[0], -(item[1] - item[0])))
-        kept: list[tuple[int, int, SourceRow]] = []
-        for item in found:
-            if kept and item[0] < kept[-1][1]:
-                continue
-            kept.append(item)
-        return kept
+        for match in self._pattern.finditer(text):
+            row = self.lookup(match.group(0))
+            if row is not None:
+                found.append((match.start(), match.end(), row))
+        return found

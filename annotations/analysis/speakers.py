@@ -287,7 +287,7 @@ class SpeakerResolver:
             return None
         words = {w.strip("()").lower() for w in mention["text"].split()
                  if w[:1].isupper() and w.lower() not in ("the", "a", "an", "this", "that", "these", "those")}
-        for earlier in reversed(self.np_history):
+        for earlier in reversed(self.np_history[-40:]):
             if earlier.get("head") != head or earlier["start"] >= referent["start"]:
                 continue
             if len(earlier["text"]) <= len(referent["text"]):
