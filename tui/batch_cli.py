@@ -16,6 +16,7 @@ import click
 from annotations.batch import BatchStats, analyse_many
 from annotations.html import ExtractionArchive, archive_dir
 from annotations.inputs import expand
+from annotations.jsonout import dumps
 
 EXIT_OK = 0
 EXIT_ENVIRONMENT = 1
@@ -124,7 +125,7 @@ def run_batch(files: list[str], jobs: int = 1, use_cache: bool = True, output: s
             if writer is not None:
                 writer.write(item.result)
             else:
-                sink.write(json.dumps(item.result, ensure_ascii=False) + "\n")
+                sink.write(dumps(item.result) + "\n")  # C1/DEL from the text as \u escapes
                 sink.flush()
     finally:
         bar.close()

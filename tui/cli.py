@@ -169,7 +169,9 @@ def analyze_command(files: tuple[str, ...], no_cache: bool, indent: int, jobs: i
 
         document = read_document(files[0])
         result = analyze(document, use_cache=not no_cache)
-        click.echo(json.dumps(result, ensure_ascii=False, indent=indent or None))
+        from annotations.jsonout import dumps
+
+        click.echo(dumps(result, indent=indent or None))  # C1/DEL from the text as \u escapes
         return
     if output is not None and out_dir is not None:
         fail("-o and --out-dir: choose one", EXIT_BAD_INPUT)
@@ -188,7 +190,9 @@ def list_command(ctx: click.Context, as_json: bool, db_after: str | None) -> Non
     store = open_store_or_exit(resolve_db(ctx, db_after))
     rows = store.documents()
     if as_json:
-        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        from annotations.jsonout import dumps
+
+        click.echo(dumps(rows, indent=2))  # paths may hold C1/DEL: \u escapes
         return
     if not rows:
         click.echo("No documents in the store yet.")

@@ -7,11 +7,10 @@ context, label, note, origin, creator, created/modified, orphan.  Orphans have
 
 from __future__ import annotations
 
-import json
-
 from annotations import __version__
 from annotations.export.suggestions import model_description, suggestion_records
 from annotations.model import Annotation, now_iso
+from annotations.jsonout import dumps
 
 SCHEMA = "annotate.export/1"
 FIELDS = ("id", "start", "end", "text", "prefix", "suffix", "label", "note", "origin", "creator", "created", "modified", "orphan")
@@ -40,4 +39,4 @@ def export_json(document, annotations: list[Annotation], analysis: dict | None =
                 {k: v for k, v in record.items() if k != "claim"} for record in suggestion_records(analysis, document.text)
             ],
         }
-    return json.dumps(payload, ensure_ascii=False, indent=2) + "\n"
+    return dumps(payload, indent=2) + "\n"

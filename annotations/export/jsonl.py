@@ -12,11 +12,10 @@ used).  Orphans have no place in the text and are left out (counted in
 
 from __future__ import annotations
 
-import json
-
 from annotations.export.errors import ExportError
 from annotations.export.suggestions import suggestion_records
 from annotations.model import Annotation
+from annotations.jsonout import dumps
 
 # A span must have a label in spaCy/Prodigy: annotations without one get these.
 NOTE_LABEL = "NOTE"
@@ -87,4 +86,4 @@ def export_jsonl(document, annotations: list[Annotation], analysis: dict | None 
             "orphans": sum(1 for a in annotations if not a.placed),
         },
     }
-    return json.dumps(line, ensure_ascii=False) + "\n"
+    return dumps(line) + "\n"

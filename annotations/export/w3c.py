@@ -11,13 +11,13 @@ label is a ``TextualBody`` with purpose ``tagging``, the note one with purpose
 
 from __future__ import annotations
 
-import json
 import re
 import uuid
 
 from annotations import __version__
 from annotations.export.suggestions import model_description, suggestion_records
 from annotations.model import Annotation, now_iso, quote_context
+from annotations.jsonout import dumps
 
 CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 HEX_ID = re.compile(r"^[0-9a-f]{32}$")
@@ -141,4 +141,4 @@ def export_w3c(document, annotations: list[Annotation], analysis: dict | None = 
             "items": items,
         },
     }
-    return json.dumps(collection, ensure_ascii=False, indent=2) + "\n"
+    return dumps(collection, indent=2) + "\n"
