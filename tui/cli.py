@@ -277,7 +277,7 @@ def import_command(ctx, file, source, keep_orphans, db_after) -> None:
         report = import_annotations(store, document, source, keep_orphans=keep_orphans)
     except ImportError_ as error:
         fail(str(error), EXIT_BAD_INPUT)
-    click.echo(report.summary())
+    click.echo(printable(report.summary()))  # it names the files: never raw escapes
 
 
 @cli.command("paths")
