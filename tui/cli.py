@@ -301,6 +301,15 @@ def main(argv: list[str] | None = None) -> None:
     except OSError as error:
         where = f"{error.filename}: " if getattr(error, "filename", None) else ""
         fail(f"{where}{error.strerror or error}", EXIT_ENVIRONMENT)
+    except Exception as error:
+        # A save that fails mid-command (disk full, lock held too long) raises StoreError
+        # from any command that writes (import, export after a re-anchor, forget): one
+        # line with its own exit code, never a traceback.  Looked up in sys.modules so
+        # commands that never touch the store do not import it.
+        store = sys.modules.get("annotations.store")
+        if store is not None and isinstance(error, store.StoreError):
+            fail(str(error), error.exit_code)
+        raise
 
 
 if __name__ == "__main__":  # pragma: no cover
