@@ -13,8 +13,8 @@ import threading
 from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
-from annotations.analysis import cached_analysis
 from annotations.analysis_cache import AnalysisCache
+from annotations.batch import cached_result
 from annotations.document import Document, DocumentError
 from annotations.html import ExtractionArchive
 from annotations.inputs import first_line_title, load_input
@@ -114,7 +114,7 @@ def describe(
         except DocumentError as error:
             entry.fail(str(error))
         else:
-            entry.fill(document, cached_analysis(document, cache), counts.get(document.sha256, 0))
+            entry.fill(document, cached_result(document, cache), counts.get(document.sha256, 0))
         done.append(index)
         if on_batch and len(done) >= batch:
             on_batch(done)

@@ -114,3 +114,11 @@ def test_a_long_article_in_several_chunks_gives_the_same_result_as_alone(tmp_pat
     results = {os.path.basename(r.path): r.result for r in analyse_many([str(long), str(short)], use_cache=False)}
     for name in ("long.txt", "short.txt"):
         assert results[name] == analyze(load_input(str(tmp_path / name)), use_cache=False), name
+
+
+def test_the_batch_cache_key_is_the_analysis_cache_key(story):
+    from annotations.analysis import analysis_cache_key
+    from annotations.batch import cache_key_of
+
+    document = load_input(str(story / "strike.txt"))
+    assert cache_key_of(document) == analysis_cache_key(document)

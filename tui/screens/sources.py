@@ -84,11 +84,13 @@ class SourcesScreen(Screen):
 
     @work(thread=True, exclusive=True, group="sources", exit_on_error=False, description="sources")
     def load(self) -> None:
-        from annotations.analysis import cached_analysis
+        from annotations.analysis_cache import AnalysisCache
+        from annotations.batch import cached_result
         from annotations.document import DocumentError
         from annotations.inputs import load_input
 
         worker = get_current_worker()
+        cache = AnalysisCache()
 
         def analyses():
             for index, entry in enumerate(self.entries):
@@ -100,7 +102,7 @@ class SourcesScreen(Screen):
                     document = load_input(entry.path, self.archive)
                 except DocumentError:
                     continue
-                analysis = cached_analysis(document)
+                analysis = cached_result(document, cache)
                 if analysis is not None:
                     yield index, entry.path, entry.title, analysis
 
