@@ -250,3 +250,17 @@ async def test_palette_and_help_list_the_article_keys(story, tmp_path):
         sections = dict(app.screen.help_sections())
         assert ("N", app.BINDINGS[0].tooltip) in sections["Articles (library)"]
     store.close()
+
+
+async def test_analyse_all_fills_status_and_counts_in_the_background(story, tmp_path):
+    paths = [str(story / "strike.txt"), str(story / "council.txt")]
+    app, store = make_library(paths, tmp_path)
+    async with app.run_test(size=(130, 30)) as pilot:
+        await settle(pilot)
+        assert [e.status for e in app.entries] == ["not analysed", "not analysed"]
+        await pilot.press("A")
+        await settle(pilot)
+        assert [e.status for e in app.entries] == ["analysed", "analysed"]
+        assert all(e.claims is not None and e.claims >= 1 for e in app.entries)
+        assert "2 analysed" in screen_text(app)
+    store.close()
