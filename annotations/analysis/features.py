@@ -367,11 +367,11 @@ def _content_negation(verb: Token) -> dict | None:
     return None
 
 
-def reporting_candidates(sent: Span, quotes: list[QuoteRegion]) -> list[dict]:
+def reporting_candidates(sent: Span, quotes: list[QuoteRegion], tokens: list | None = None) -> list[dict]:
     verbs = reporting_verbs()
     weak = word_set("weak_reporting_verbs")
     found = []
-    for token in sent:
+    for token in tokens if tokens is not None else sent:
         lemma = token.lemma_.lower()
         concern = lemma in CONCERN_VERBS and any(
             c.dep_ == "dobj" and c.lemma_.lower() in CONCERN_OBJECTS for c in token.children)
@@ -435,8 +435,8 @@ def reporting_candidates(sent: Span, quotes: list[QuoteRegion]) -> list[dict]:
     return found
 
 
-def according_to(sent: Span) -> dict | None:
-    for token in sent:
+def according_to(sent: Span, tokens: list | None = None) -> dict | None:
+    for token in tokens if tokens is not None else sent:
         if token.lower_ == "according" and token.i + 1 < len(token.doc) and token.doc[token.i + 1].lower_ == "to":
             to = token.doc[token.i + 1]
             objects = [c for c in to.children if c.dep_ == "pobj"]
@@ -457,14 +457,14 @@ def according_to(sent: Span) -> dict | None:
     return None
 
 
-def channel_candidates(sent: Span, quotes: list[QuoteRegion]) -> list[dict]:
+def channel_candidates(sent: Span, quotes: list[QuoteRegion], tokens: list | None = None) -> list[dict]:
     """Media a statement came through: "in a statement", "on his Truth Social platform",
     "told the Pittsburgh Tribune-Review", "released a television ad"."""
     channel_nouns = word_set("channel_nouns")
     self_published = word_set("self_published_channel_nouns")
     out = []
     doc = sent.doc
-    for token in sent:
+    for token in tokens if tokens is not None else sent:
         if token.pos_ not in ("NOUN", "PROPN") or _in_quote(quotes, token):
             continue
         lemma = token.lemma_.lower()
@@ -489,7 +489,7 @@ def channel_candidates(sent: Span, quotes: list[QuoteRegion]) -> list[dict]:
         span["noun"] = lemma
         out.append(span)
     # organisations that are the object of "told" / "in an interview with": outlets
-    for token in sent:
+    for token in tokens if tokens is not None else sent:
         if token.lemma_.lower() == "tell" and token.pos_ == "VERB":
             for child in token.children:
                 if child.dep_ in ("dobj", "dative") and child.pos_ == "PROPN":
@@ -538,13 +538,13 @@ def _token_cue(kind: str, token: Token) -> dict:
     return {"kind": kind, "start": token.idx, "end": token.idx + len(token.text), "text": token.text}
 
 
-def lexical_cues(sent: Span) -> list[dict]:
+def lexical_cues(sent: Span, tokens: list | None = None) -> list[dict]:
     doc = sent.doc
     cues: list[dict] = []
     hedges, boosters = word_set("hedges"), word_set("boosters")
     denials, predictions = word_set("denials"), word_set("prediction_words")
     index = gazetteer_index()
-    tokens = list(sent)
+    tokens = tokens if tokens is not None else list(sent)
     for i, token in enumerate(tokens):
         low = token.lower_
         lemma = token.lemma_.lower()
@@ -626,11 +626,11 @@ def lexical_cues(sent: Span) -> list[dict]:
 # the whole sentence
 # ---------------------------------------------------------------------------
 
-def _content_keys(sent: Span) -> list[list[str]]:
+def _content_keys(sent: Span, tokens: list | None = None) -> list[list[str]]:
     """Content words as [lemma, class]: "p" for predicates (verbs, adjectives), "n" for nouns."""
     keys = set()
     verbs = reporting_verbs()
-    for token in sent:
+    for token in tokens if tokens is not None else sent:
         if token.is_stop or token.is_punct or token.is_space or len(token.text) < 3:
             continue
         if token.pos_ not in ("NOUN", "PROPN", "VERB", "ADJ"):
@@ -659,12 +659,13 @@ def _trimmed_bounds(sent: Span) -> tuple[int, int]:
 
 def sentence_features(sent: Span, quotes: list[QuoteRegion]) -> dict:
     start, end = _trimmed_bounds(sent)
+    tokens = list(sent)  # one pass of Token objects, shared by every rule below
     doc = sent.doc
-    words = [t for t in sent if t.is_alpha]
+    words = [t for t in tokens if t.is_alpha]
     stripped = doc_text(doc)[start:end].rstrip("\"'\u201d\u2019)]")
     root = sent.root
     subjects = []
-    for token in sent:
+    for token in tokens:
         if token.dep_ in ("nsubj", "nsubjpass") and not _in_quote(quotes, token) and token.lower_ not in RELATIVE_PRONOUNS:
             m = mention(token)
             m["root"] = token.head.i == root.i
@@ -676,7 +677,7 @@ def sentence_features(sent: Span, quotes: list[QuoteRegion]) -> dict:
     if stripped.endswith(":"):
         # "A House Democratic source provided ... a memo ..., which include:" -- who opens
         # the sentence introduces the list or quote below, whatever the parser made of it
-        first_words = [t for t in sent if not (t.is_punct or t.is_space)][:1]
+        first_words = [t for t in tokens if not (t.is_punct or t.is_space)][:1]
         for chunk in sent.noun_chunks:
             if first_words and chunk.start <= first_words[0].i + 1 and not _in_quote(quotes, chunk.root):
                 opening = {**mention(chunk.root), **_char_span(doc, chunk.start, chunk.end)}
@@ -684,11 +685,11 @@ def sentence_features(sent: Span, quotes: list[QuoteRegion]) -> dict:
     groups = [{"start": e.start_char, "end": e.end_char, "text": e.text, "label": e.label_}
               for e in sent_ents if e.label_ in ("ORG", "GPE", "NORP")]
     imperative = (root.tag_ == "VB" and not any(c.dep_ in ("nsubj", "aux", "auxpass", "nsubjpass", "mark") for c in root.children)
-                  and not any(t.tag_ == "MD" for t in sent))
+                  and not any(t.tag_ == "MD" for t in tokens))
     wish = root.tag_ == "VB" and root.lemma_.lower() in ("bless", "save", "help") and not any(c.dep_ in ("aux",) for c in root.children)
     negations = [{"start": t.idx, "end": t.idx + len(t.text), "text": t.text, "head": t.head.lemma_.lower(),
                   "in_quote": _in_quote(quotes, t), "root": t.head.i == root.i or t.head.head.i == root.i and t.dep_ == "det"}
-                 for t in sent if t.dep_ == "neg" or (t.lower_ in ("no", "never", "nobody") and t.dep_ in ("det", "neg", "advmod"))]
+                 for t in tokens if t.dep_ == "neg" or (t.lower_ in ("no", "never", "nobody") and t.dep_ in ("det", "neg", "advmod"))]
     return {
         "start": start,
         "end": end,
@@ -697,17 +698,17 @@ def sentence_features(sent: Span, quotes: list[QuoteRegion]) -> dict:
         "exclamation": stripped.endswith("!"),
         "imperative": bool(imperative or wish),
         "colon_end": stripped.endswith(":"),
-        "reports": reporting_candidates(sent, quotes),
-        "according": according_to(sent),
+        "reports": reporting_candidates(sent, quotes, tokens),
+        "according": according_to(sent, tokens),
         "subjects": subjects,
         "opening": opening,
         "persons": persons,
         "groups": groups,
-        "channels": channel_candidates(sent, quotes),
+        "channels": channel_candidates(sent, quotes, tokens),
         "outlets": outlet_mentions(sent),
-        "cues": lexical_cues(sent),
+        "cues": lexical_cues(sent, tokens),
         "negations": negations,
-        "keys": _content_keys(sent),
-        "has_number": any(t.like_num for t in sent),
+        "keys": _content_keys(sent, tokens),
+        "has_number": any(t.like_num for t in tokens),
         "has_entity": bool(sent_ents),
     }
