@@ -773,6 +773,8 @@ class AnnotateApp(App[int]):
                 return False  # letters type there
             if action in ("next_document", "previous_document", "library"):
                 return isinstance(self.screen, ReaderScreen)
+            if action == "sources":
+                return self.screen.id != "sources"
         return True
 
     def open_entry(self, index: int, at: tuple[int, int] | None = None, key: str = "open") -> bool:
@@ -830,6 +832,7 @@ class AnnotateApp(App[int]):
         self.refresh_current_entry()
         while len(self.screen_stack) > 1 and self.screen is not self.library:
             self.pop_screen()
+        self.title = f"annotate — {len(self.entries)} articles"
 
     def refresh_current_entry(self) -> None:
         """Bring the library row of the article just read up to date (analysis, annotations)."""

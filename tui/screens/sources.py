@@ -74,6 +74,7 @@ class SourcesScreen(Screen):
         yield Footer()
 
     def on_mount(self) -> None:
+        self.title = "annotate — who said what"
         self.query_one("#sources-list", OptionList).focus()
         self.load()
 
