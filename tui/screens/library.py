@@ -282,8 +282,9 @@ class LibraryScreen(Screen):
     @work(thread=True, exclusive=True, group="library", exit_on_error=False, description="library")
     def fill_entries(self) -> None:
         worker = get_current_worker()
-        first = list(self.table.rows[:200])
-        order = first + [i for i in range(len(self.entries)) if i not in set(first)]
+        first = list(self.table.rows[:200])  # the rows on screen first
+        seen = set(first)
+        order = first + [i for i in range(len(self.entries)) if i not in seen]
         describe(self.entries, store=self.store, archive=self.archive, cancel=worker.cancelled_event,
                  on_batch=lambda done: self.post_message(EntriesFilled(list(done))), order=order)
 
