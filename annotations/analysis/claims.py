@@ -91,6 +91,7 @@ class ClaimBuilder:
         self.sentence_starts = [s.features["start"] for s in self.sentences]
         self.sentence_paragraphs = [s.paragraph for s in self.sentences]
         self.quote_starts = [q.start for q in self.quotes]
+        self.all_quote_starts = [q.start for q in self.all_quotes]
         self._descriptors: dict[str, str] = {}
         self.entities = entities
         self.person_entities_by_last: dict[str, list[dict]] = {}
@@ -282,7 +283,7 @@ class ClaimBuilder:
             mention = sentence.own_mention
             if mention and mention["start"] <= span["start"] and span["end"] <= mention["end"]:
                 return False
-            return not any(q.start <= span["start"] < q.end for q in self.quotes)
+            return not self._quotes_overlapping(span["start"], span["start"] + 1)
 
         dateline = DATELINE.match(text[start:end])
         if dateline:
@@ -371,7 +372,9 @@ class ClaimBuilder:
         cues = [dict(c) for c in f["cues"] if start <= c["start"] and c["end"] <= end]
         text = self.text
         has_report = sentence.own is not None
-        for region in self.all_quotes:
+        # quote regions never cross a paragraph: look only at those opening in this one
+        first = bisect.bisect_left(self.all_quote_starts, self.para_starts[sentence.paragraph])
+        for region in self.all_quotes[first:bisect.bisect_left(self.all_quote_starts, end)]:
             if region.end <= start or region.start >= end:
                 continue
             s, e = max(region.start, start), min(region.end, end)
