@@ -324,7 +324,11 @@ class CachedAtomicStorage(Storage):
         TinyDB's own calls pass nothing and get a full encoding."""
         payload = self.serializer.serialize(data, changed if data is self._data else None)
         folder = self.path.parent
-        fd, temp_name = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=folder)
+        try:
+            fd, temp_name = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=folder)
+        except OSError as error:  # folder not writable, read-only, no inode left: the file is untouched
+            self.drop_cache()
+            raise _environment_error(self.path, error, "save") from None
         try:
             with os.fdopen(fd, "wb") as handle:
                 write_all(handle, payload)
