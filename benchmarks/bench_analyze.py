@@ -2,7 +2,8 @@
 running ``nlp(text)``, both timed as whole commands (interpreter start, imports, model load,
 work, output), side by side in the same run.
 
-Target: annotate costs at most 1.2x the baseline on a ~300 KB article.
+Target: annotate costs at most 1.2x the baseline on a ~300 KB article. Rows: wall time and
+CPU time (user + system of the child process), medians of interleaved runs.
 
 The article is built from texts in this repository (the seed article and the test
 articles, repeated) so the benchmark needs nothing from outside.
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import json
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -62,10 +64,15 @@ def _annotate_command(article: Path) -> list[str]:
     return [_python(), "-c", "from tui.cli import main; main()", "analyze", str(article), "--no-cache"]
 
 
-def _time(command: list[str], env: dict) -> float:
+def _time(command: list[str], env: dict) -> tuple[float, float]:
+    """Wall time and CPU time (user + system of the child) of one whole command."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     subprocess.run(command, check=True, stdout=subprocess.DEVNULL, env=env, cwd=ROOT)
-    return time.perf_counter() - start
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return wall, cpu
 
 
 def run(quick: bool) -> list[dict]:
@@ -85,16 +92,21 @@ def run(quick: bool) -> list[dict]:
             # interleaved, so a busy machine slows both alike
             base.append(_time([_python(), str(baseline_script), str(article)], env))
             ours.append(_time(_annotate_command(article), env))
-        value, baseline = statistics.median(ours), statistics.median(base)
         size_kb = round(len(article.read_text(encoding="utf-8")) / 1000)
-    return [{
-        "name": f"annotate analyze, {size_kb} KB article (whole command)",
-        "value": round(value, 3),
-        "baseline": round(baseline, 3),
-        "ratio": round(value / baseline, 3),
-        "unit": "s",
-        "target": TARGET_RATIO,
-    }]
+    rows = []
+    # wall time is what a user waits; CPU time is steadier when other work shares the machine
+    for index, what in ((0, "wall"), (1, "CPU")):
+        value = statistics.median(run[index] for run in ours)
+        baseline = statistics.median(run[index] for run in base)
+        rows.append({
+            "name": f"annotate analyze, {size_kb} KB article (whole command, {what} time)",
+            "value": round(value, 3),
+            "baseline": round(baseline, 3),
+            "ratio": round(value / baseline, 3),
+            "unit": "s",
+            "target": TARGET_RATIO,
+        })
+    return rows
 
 
 if __name__ == "__main__":
