@@ -1,6 +1,6 @@
 """Run every benchmark module and print one table.
 
-    python -m benchmarks.run [--quick] [--only SUBSTRING] [--json]
+    python -m benchmarks.run [--quick] [--only SUBSTRING[,SUBSTRING...]] [--json]
 
 Modules are ``benchmarks/bench_*.py``; each has ``run(quick: bool) -> list[dict]`` and
 returns rows with the keys ``name, value, baseline, ratio, unit, target`` (``baseline``
@@ -76,7 +76,8 @@ def print_table(rows: list[dict], out=sys.stdout) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.run", description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="few repetitions: a smoke run that finishes fast")
-    parser.add_argument("--only", metavar="SUBSTRING", help="run only modules whose name contains this")
+    parser.add_argument("--only", metavar="SUBSTRING[,...]",
+                        help="run only modules whose name contains one of these (comma-separated)")
     parser.add_argument("--json", action="store_true", help="print the rows as JSON instead of a table")
     parser.add_argument("--strict", action="store_true", help="exit 1 when a module fails to import or run")
     args = parser.parse_args(argv)
@@ -84,7 +85,7 @@ def main(argv: list[str] | None = None) -> int:
     rows: list[dict] = []
     failed = False
     for name in discover():
-        if args.only and args.only not in name:
+        if args.only and not any(part and part in name for part in args.only.split(",")):
             continue
         try:
             module = importlib.import_module(name)
