@@ -21,6 +21,7 @@ IDF_SMOOTHING = 10
 PARTNER_WINDOW = 60
 MIN_SCORE = 3.0
 MIN_SCORE_WITHOUT_EVENT = 3.5
+MIN_SCORE_ANTONYM = 3.0
 # a claim reported in a side clause ("... as Russia has claimed progress") is mostly the
 # writer's sentence, not one side of a dispute
 MAX_ASSERT_DEPTH = 1
@@ -164,4 +165,67 @@ def find_contradictions(claims: list[dict], infos: dict[str, dict]) -> list[dict
                 "note": f"{by_id[oid]['speaker']['text']} asserts it; {claim['speaker']['text']} denies or "
                         f"negates it (on: {topic})",
             }
+    _antonym_pairs(claims, infos, profiles, weight, negative, order, pairs)
     return [pairs[k] for k in sorted(pairs, key=lambda k: (order[k[0]], order[k[1]]))]
+
+
+@lru_cache(maxsize=1)
+def antonym_patterns() -> list[tuple[re.Pattern, re.Pattern, str, str]]:
+    """(side A regex, side B regex, an A word, a B word) for each antonym pair of the lexicon."""
+    out = []
+    for side_a, side_b in lexicon().get("antonyms", []):
+        def regex(words):
+            body = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+            return re.compile(rf"\b(?:{body})\b", re.IGNORECASE)
+        out.append((regex(side_a), regex(side_b), side_a[0], side_b[0]))
+    return out
+
+
+def _antonym_pairs(claims, infos, profiles, weight, negative, order, pairs) -> None:
+    """Two speakers on one topic saying opposite things without a negation: "the program is
+    sound" / "these programs are unsustainable". At most one such partner per claim."""
+    patterns = antonym_patterns()
+    sides: dict[str, set[tuple[int, int]]] = {}
+    for claim in claims:
+        found = set()
+        for number, (side_a, side_b, _a, _b) in enumerate(patterns):
+            has_a, has_b = bool(side_a.search(claim["text"])), bool(side_b.search(claim["text"]))
+            if has_a != has_b:  # a claim using both sides compares, it does not take a side
+                found.add((number, 0 if has_a else 1))
+        sides[claim["id"]] = found
+    used: set[str] = set()
+    for index, claim in enumerate(claims):
+        cid = claim["id"]
+        key = infos[cid].get("speaker_key")
+        if key is None or negative[cid] or not sides[cid] or cid in used:
+            continue
+        best = None
+        for other in claims[index + 1:index + 1 + PARTNER_WINDOW]:
+            oid = other["id"]
+            other_key = infos[oid].get("speaker_key")
+            if other_key is None or negative[oid] or oid in used or same_speaker(key, other_key):
+                continue
+            if infos[oid].get("depth", 0) > MAX_ASSERT_DEPTH or infos[cid].get("depth", 0) > MAX_ASSERT_DEPTH:
+                continue
+            opposite = [n for n, side in sides[cid] if (n, 1 - side) in sides[oid]]
+            if not opposite:
+                continue
+            a, b = profiles[cid], profiles[oid]
+            shared = [k for k in set(a) & set(b) if k.startswith("w:")]  # common words, not names
+            score = sum(weight(k, False) for k in shared)
+            if score >= MIN_SCORE_ANTONYM and (best is None or score > best[0]):
+                best = (score, oid, opposite[0], sorted(shared))
+        if best is None:
+            continue
+        _score, oid, number, shared = best
+        used.update((cid, oid))
+        first, second = sorted((cid, oid), key=lambda i: order[i])
+        if (first, second) in pairs:
+            continue
+        _ra, _rb, word_a, word_b = patterns[number]
+        speakers = [c["speaker"]["text"] for c in claims if c["id"] in (first, second)]
+        pairs[(first, second)] = {
+            "claims": [first, second],
+            "note": f"{speakers[0]} and {speakers[1]} say opposite things "
+                    f"({word_a} / {word_b}) on: {_topic_words(shared, infos[cid]['keys'])}",
+        }

@@ -41,3 +41,10 @@ def test_explicit_denial_of_an_earlier_claim_sharing_its_words(analyse):
             "The company denied that profits had reached record levels.\n")
     result = analyse(text)
     assert [c["claims"] for c in result["contradictions"]] == [ids(result, "made record profits", "denied that profits")]
+
+
+def test_opposite_states_without_a_negation_are_paired(analyse):
+    text = ("Treasury official Anna Berg said the pension fund was sound and the reserves were growing.\n"
+            "Economist Paul Grant said the pension fund was unsustainable and its reserves were shrinking.\n")
+    result = analyse(text)
+    assert [c["claims"] for c in result["contradictions"]] == [ids(result, "was sound", "unsustainable")]
