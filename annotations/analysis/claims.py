@@ -23,6 +23,8 @@ BYLINE = re.compile(r"^(?:by|written by|reporting by|photos? by)\s+[A-Z][\w.'\-]
                     re.IGNORECASE)
 FIRST_PERSON_GROUP = re.compile(r"\b(?:we|our|ours|us|ourselves)\b", re.IGNORECASE)
 POSSESSIVES = re.compile(r"\b(?:his|her|its|their)\b", re.IGNORECASE)
+PRIVATE_BODIES = ("union", "company", "association", "club", "university", "college", "society", "federation",
+                  "league", "bank", "corporation", "firm", "foundation", "institute", "motors", "inc", "group", "party")
 CHANNEL_PERSIST = 8  # sentences a speaker's channel carries over to the same speaker's claims
 QUOTE_SHARE = 0.4  # share of a sentence inside a quote that makes it the quote's speaker's
 
@@ -123,7 +125,13 @@ class ClaimBuilder:
                 subject.setdefault("position", subject["start"])
             self.resolver.remember_sentence(sentence.index, f)
             referent = None
-            for report in f["reports"]:
+            according = f["according"] if f["according"] and "document" not in f["according"] else None
+            reports = f["reports"]
+            if according is not None and reports and (reports[0]["weak"] or reports[0]["depth"] > 0):
+                # "..., below what analysts had expected, according to FactSet": the
+                # attribution of the whole sentence beats a verb in a side clause
+                reports = []
+            for report in reports:
                 referent = self.resolver.referent_of(sentence.index, report["speaker"], position=report["speaker"]["start"])
                 if referent is not None:
                     sentence.report = report
@@ -468,7 +476,10 @@ class ClaimBuilder:
         if index.labels.get(speaker["text"]) == "GPE" or index.kinds.get(speaker.get("key", "")) in ("government",):
             return True
         descriptor = " " + self._descriptor(speaker).lower() + " "
+        private = any(f" {word}" in descriptor for word in PRIVATE_BODIES)
         for word in lexicon()["government_words"]:
+            if private and word in ("president", "chairman", "head", "council", "board", "national", "general"):
+                continue  # "union president", "company chairman": not a state office
             if f" {word} " in descriptor or f" {word}'" in descriptor or f" {word}\u2019" in descriptor:
                 return True
         return False
