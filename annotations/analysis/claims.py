@@ -320,10 +320,13 @@ class ClaimBuilder:
         for noun in nouns:
             if noun["kind"] == "outlet":
                 return {k: noun[k] for k in ("start", "end", "text")}, "outlet"
-        for outlet in f["outlets"]:
-            if outside_speaker(outlet) and outlet["text"] != (speaker or {}).get("text"):
-                if outlet["kind"] in ("platform",):
-                    return {k: outlet[k] for k in ("start", "end", "text")}, "self_published"
+        for noun in nouns:  # "in a statement", "in a Facebook post": the speaker's own words
+            if noun["kind"] == "self_published":
+                return {k: noun[k] for k in ("start", "end", "text")}, "self_published"
+        for outlet in f["outlets"]:  # "in an interview with the BBC": the outlet carried it
+            if outside_speaker(outlet) and outlet["start"] >= start and outlet["text"] != (speaker or {}).get("text"):
+                kind = "self_published" if outlet["kind"] == "platform" else "outlet"
+                return {k: outlet[k] for k in ("start", "end", "text")}, kind
         if nouns:
             noun = nouns[0]
             return {k: noun[k] for k in ("start", "end", "text")}, noun["kind"]
