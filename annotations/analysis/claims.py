@@ -23,6 +23,7 @@ BYLINE = re.compile(r"^(?:by|written by|reporting by|photos? by)\s+[A-Z][\w.'\-]
                     re.IGNORECASE)
 FIRST_PERSON_GROUP = re.compile(r"\b(?:we|our|ours|us|ourselves)\b", re.IGNORECASE)
 POSSESSIVES = re.compile(r"\b(?:his|her|its|their)\b", re.IGNORECASE)
+GENERIC_MEDIA = {"platform", "account", "page", "channel", "website", "feed", "site"}
 PRIVATE_BODIES = ("union", "company", "association", "club", "university", "college", "society", "federation",
                   "league", "bank", "corporation", "firm", "foundation", "institute", "motors", "inc", "group", "party")
 CHANNEL_PERSIST = 8  # sentences a speaker's channel carries over to the same speaker's claims
@@ -311,7 +312,9 @@ class ClaimBuilder:
             for mention in table_mentions:
                 if noun["start"] <= mention["start"] and mention["end"] <= noun["end"]:
                     kind = "self_published" if mention["row"].kind == "self_published" else mention["row"].kind
-                    return {k: noun[k] for k in ("start", "end", "text")}, kind
+                    # "his Truth Social platform" says no more than the platform's name
+                    chosen = mention if noun["noun"] in GENERIC_MEDIA else noun
+                    return {k: chosen[k] for k in ("start", "end", "text")}, kind
         if table_mentions:
             mention = table_mentions[0]
             row = mention["row"]

@@ -26,21 +26,31 @@ CUE_NOTES = {
 
 
 def cue_notes(claims: list[dict]) -> list[dict]:
+    """One note per cue span and kind; ``claims`` lists every claim it bears on (a speaker's
+    channel named once counts for all the claims that came through it)."""
     notes = []
+    seen: dict[tuple[str, int, int], dict] = {}
     for claim in claims:
         speaker = (claim.get("speaker") or {}).get("text")
         for cue in claim["cues"]:
             entry = CUE_NOTES.get(cue["kind"])
             if entry is None:
                 continue
+            key = (cue["kind"], cue["start"], cue["end"])
+            if key in seen:
+                seen[key]["claims"].append(claim["id"])
+                continue
             severity, what, why = entry
             who = f" ({speaker})" if speaker and cue["kind"] in ("interested_party", "state_source", "unnamed_source") else ""
-            notes.append({
+            note = {
                 "start": cue["start"], "end": cue["end"], "text": cue["text"],
                 "kind": cue["kind"], "severity": severity,
                 "note": f"{what}{who}: \u201c{cue['text']}\u201d \u2014 {why}.",
                 "claim": claim["id"],
-            })
+                "claims": [claim["id"]],
+            }
+            seen[key] = note
+            notes.append(note)
     return notes
 
 
