@@ -207,6 +207,14 @@ class ClaimBuilder:
                 nxt = self.quotes[i + 1]
                 if self._paragraph_index(nxt.start) == para and speakers[i + 1][0] is not None:
                     found = speakers[i + 1]
+            if (found is None or found[0] is None) and region.open_end:
+                # a quote running on into the next paragraphs is attributed where it ends
+                for j in range(i + 1, len(self.quotes)):
+                    if not self.quotes[j].continued:
+                        break
+                    if speakers[j][0] is not None:
+                        found = speakers[j]
+                        break
             if (found is None or found[0] is None) and self._starts_paragraph(region):
                 found = self._previous_paragraph_speaker(region.start)
             if found is not None and found[0] is not None:

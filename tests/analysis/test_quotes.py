@@ -73,3 +73,10 @@ def test_direct_quote_cue_spans_the_quoted_words(analyse):
     result = analyse('"The dam is safe," engineer Tom Walsh said.\n')
     cues = [c for c in claim_with(result, "dam is safe")["cues"] if c["kind"] == "direct_quote"]
     assert cues and cues[0]["text"] == '"The dam is safe,"'
+
+
+def test_a_quote_running_into_the_next_paragraph_is_attributed_where_it_ends(analyse):
+    text = ('Mayor Ann Cole said the budget was tight.\n'
+            '"We have cut everything we can.\n'
+            '"There is nothing left," said Treasurer Bill Ford.\n')
+    assert speaker_of(analyse(text), "cut everything we can") == "Bill Ford"
