@@ -19,8 +19,7 @@ PLACEHOLDER = re.compile(r"^\s*\[[^\]]*\]\s*$")
 # "WASHINGTON (AP) \u2014", "KYIV, Nov 3 (Reuters) -": place, date and wire before a dash
 DATELINE = re.compile(r"^[A-Z][A-Z .'\-]+(?:,[^()\n]{0,40})?\s*\([^)\n]{1,40}\)\s*(?:-|--|\u2014|\u2013)\s*")
 # "By Jane Smith and Tom Lee, Associated Press", "Reporting by ...": who wrote it, not a claim
-BYLINE = re.compile(r"^(?:by|written by|reporting by|photos? by)\s+[A-Z][\w.'\-]*(?:\s+(?:[A-Z][\w.'\-]*|and|de|van|von|al|bin))*\s*(?:[,|\-\u2014]\s*[A-Z][\w .'&\-]*)?\.?$",
-                    re.IGNORECASE)
+BYLINE = re.compile(r"^(?i:by|written by|reporting by|photos? by)\s+[A-Z][\w.'\-]*(?:\s+(?:[A-Z][\w.'\-]*|and|de|la|le|da|di|du|del|der|van|von|al|el|bin|ibn))*\s*(?:[,|\-\u2014]\s*[A-Z][\w .'&\-]*)?\.?$")
 FIRST_PERSON_GROUP = re.compile(r"\b(?:we|our|ours|us|ourselves)\b", re.IGNORECASE)
 POSSESSIVES = re.compile(r"\b(?:his|her|its|their)\b", re.IGNORECASE)
 GENERIC_MEDIA = {"platform", "account", "page", "channel", "website", "feed", "site"}
@@ -282,12 +281,6 @@ class ClaimBuilder:
                 return (sentence.own, sentence.own_mention, sentence)
             index -= 1
         return None
-
-    def quote_speakers_partial(self, i: int):
-        speakers = getattr(self, "quote_speakers", None)
-        if speakers is None:
-            return None
-        return speakers[i] if speakers[i][0] is not None else None
 
     # -- pass 3: channels -------------------------------------------------
     def _sentence_channel(self, sentence: Sentence) -> tuple[dict | None, str | None]:
