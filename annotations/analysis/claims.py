@@ -15,6 +15,9 @@ from annotations.analysis.quotes import BULLETS, QuoteRegion
 from annotations.analysis.resources import SourceTable, gazetteer_index, lexicon, word_set
 from annotations.analysis.speakers import NameBook, SpeakerResolver, speaker_span
 
+STRONG_BOILERPLATE = {"originally published", "reprinted with permission", "contributed to this report",
+                      "contributed reporting", "additional reporting by", "all rights reserved", "editing by",
+                      "reporting by", "writing by"}
 PLACEHOLDER = re.compile(r"^\s*\[[^\]]*\]\s*$")
 # "WASHINGTON (AP) \u2014", "KYIV, Nov 3 (Reuters) -": place, date and wire before a dash
 DATELINE = re.compile(r"^[A-Z][A-Z .'\-]+(?:,[^()\n]{0,40})?\s*\([^)\n]{1,40}\)\s*(?:-|--|\u2014|\u2013)\s*")
@@ -70,12 +73,15 @@ def is_boilerplate(text: str) -> bool:
     low = text.lower()
     if PLACEHOLDER.match(text):
         return True
+    short = len(low.split()) <= 12
     for phrase in lexicon()["boilerplate"]:
         if phrase.startswith("(") and low.startswith(phrase):
             return True
-        if not phrase.startswith("(") and phrase in low:
-            if phrase in ("advertisement", "newsletter", "copyright") and len(low.split()) > 6:
-                continue
+        if phrase in STRONG_BOILERPLATE and phrase in low:
+            return True
+        # "sign up for", "advertisement": page furniture only as a short line of its own, not
+        # inside a sentence about people who sign up for a programme
+        if phrase in low and (low.startswith(phrase) or short) and len(low.split()) <= 20:
             return True
     return False
 
