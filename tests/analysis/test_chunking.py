@@ -58,3 +58,25 @@ def test_a_paragraph_far_into_a_text_gets_the_same_analysis_as_alone(analyse):
     for a, b in zip(alone, within):
         assert (a["start"] + shift, a["end"] + shift, a["speaker"]["text"]) == (b["start"], b["end"], b["speaker"]["text"])
         assert [(c["kind"], c["start"] + shift) for c in a["cues"]] == [(c["kind"], c["start"]) for c in b["cues"]]
+
+
+def test_two_processes_give_the_same_result_as_one(nlp, monkeypatch):
+    """doc._ values are plain data, so nlp.pipe(n_process=2) carries them back intact."""
+    import multiprocessing
+
+    if multiprocessing.get_start_method(allow_none=True) not in (None, "fork"):
+        import pytest
+
+        pytest.skip("needs the fork start method")
+    from annotations.analysis import run
+    from annotations.document import document_from_text
+
+    text = "\n".join(f"{PARAGRAPH} Paragraph {i} ends here." for i in range(80)) + "\n"
+    monkeypatch.setattr(run, "PARALLEL_CHARS", 1_000)
+    monkeypatch.setattr(run, "split_text", lambda t, max_chars: split_text(t, max_chars, target_chars=1_500))
+    monkeypatch.setenv("ANNOTATE_PROCESSES", "1")
+    one = run.run_analysis(document_from_text(text))
+    monkeypatch.setenv("ANNOTATE_PROCESSES", "2")
+    assert run.worker_processes(len(text)) == 2
+    two = run.run_analysis(document_from_text(text))
+    assert one == two
