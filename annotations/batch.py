@@ -25,7 +25,9 @@ from __future__ import annotations
 
 import functools
 import os
+import signal
 import threading
+import warnings
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Iterator
 
@@ -251,7 +253,13 @@ def analyse_many(
             for piece in pieces:
                 yield piece.text, (seq, piece.offset, None, None)
 
+    previous_handler = None
+    if jobs > 1:
+        _workers_ignore_interrupts()
+        if threading.current_thread() is threading.main_thread():
+            previous_handler = signal.signal(signal.SIGINT, _interrupt_stopping_workers)
     docs = nlp.pipe(chunks(), as_tuples=True, n_process=max(1, jobs), batch_size=batch_size)
+    finished_normally = False
     try:
         for doc, context in docs:
             seq = context[0]
@@ -269,14 +277,54 @@ def analyse_many(
                 yield finished.pop(0)
             if cancel is not None and cancel.is_set():
                 raise AnalysisCancelled()
+        finished_normally = True
     finally:
+        if previous_handler is not None:
+            signal.signal(signal.SIGINT, previous_handler)
+        if not finished_normally and jobs > 1:
+            _stop_workers()  # interrupted or stopped early: do not wait for their current batch
         close = getattr(docs, "close", None)
         if close is not None:
-            close()  # stops the worker processes when the caller stops early
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # spaCy's W127 when the workers were stopped
+                close()
     while finished:
         yield finished.pop(0)
     if cancel is not None and cancel.is_set():
         raise AnalysisCancelled()
+
+
+class _AfterFork:
+    """Anchor for ``multiprocessing.util.register_after_fork`` (it keeps a weak reference)."""
+
+
+_AFTER_FORK = _AfterFork()
+
+
+def _ignore_sigint(_anchor) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _workers_ignore_interrupts() -> None:
+    """Worker processes started from now on ignore ctrl+c: this process handles it, stops
+    them and reports, instead of every worker printing a traceback."""
+    import multiprocessing.util
+
+    multiprocessing.util.register_after_fork(_AFTER_FORK, _ignore_sigint)
+
+
+def _interrupt_stopping_workers(signum, frame) -> None:
+    """ctrl+c while the workers run: stop them first (spaCy waits for them as the
+    interrupt unwinds, and they ignore ctrl+c), then interrupt as usual."""
+    _stop_workers()
+    raise KeyboardInterrupt
+
+
+def _stop_workers() -> None:
+    import multiprocessing
+
+    for child in multiprocessing.active_children():
+        child.terminate()
 
 
 def default_jobs() -> int:

@@ -10,6 +10,7 @@ import json
 import os
 import sys
 import time
+import warnings
 
 import click
 
@@ -106,6 +107,8 @@ def run_batch(files: list[str], jobs: int = 1, use_cache: bool = True, output: s
     except OSError as error:
         click.echo(f"annotate: {_printable(output or out_dir or '')}: cannot write ({error.strerror or error})", err=True)
         return EXIT_ENVIRONMENT
+    # spaCy warns (W127) when its workers were stopped by ctrl+c; the interruption is reported below
+    warnings.filterwarnings("ignore", message=r".*\[W127\]")
     bar = ProgressBar()
     stats_seen = BatchStats()
 
@@ -127,6 +130,12 @@ def run_batch(files: list[str], jobs: int = 1, use_cache: bool = True, output: s
             else:
                 sink.write(dumps(item.result) + "\n")  # C1/DEL from the text as \u escapes
                 sink.flush()
+    except KeyboardInterrupt:
+        bar.close()
+        bar.drawn = False
+        click.echo(f"annotate: interrupted after {stats_seen.analysed} analysed ({stats_seen.cached} from the cache); "
+                   "they are cached: run the same command again to go on", err=True)
+        return 130
     finally:
         bar.close()
         if sink is not None and sink is not sys.stdout:
