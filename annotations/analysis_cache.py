@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from pathlib import Path
 
 from annotations import paths
+from annotations.atomic import write_atomically
 
 
 def cache_key(sha256: str, model_name: str, model_version: str, pipeline_version: str) -> str:
@@ -39,17 +39,8 @@ class AnalysisCache:
         """Store a result atomically; returns False (and caches nothing) when the folder is unwritable."""
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=f".{key}.", suffix=".tmp")
-            try:
-                with os.fdopen(fd, "wb") as handle:
-                    handle.write(json.dumps(value, ensure_ascii=False).encode("utf-8"))
-                os.replace(tmp, self._file(key))
-            except BaseException:
-                try:
-                    os.unlink(tmp)
-                except OSError:
-                    pass
-                raise
+            # No fsync: a lost cache entry is recomputed, and fsync per entry slows batches.
+            write_atomically(self._file(key), json.dumps(value, ensure_ascii=False), fsync=False)
         except OSError:
             return False
         return True

@@ -12,10 +12,9 @@ annotation in the document's text and is all or nothing.
 
 from __future__ import annotations
 
-import contextlib
 import os
-import tempfile
 
+from annotations.atomic import write_atomically
 from annotations.export.errors import ExportError, ImportError_, ImportFileError
 from annotations.export.importing import ImportReport, import_annotations
 
@@ -63,26 +62,4 @@ def default_export_path(document_path: str, fmt: str) -> str:
     """Beside the article: ``article.txt`` -> ``article.annotations.json`` and so on."""
     base, _ext = os.path.splitext(document_path)
     return base + SUFFIXES[fmt]
-
-
-def write_atomically(path: str | os.PathLike, text: str) -> None:
-    """Write ``text`` (UTF-8) to ``path`` so that it is either the old file or the new one.
-
-    Raises OSError (the CLI turns it into exit 1)."""
-    path = os.fspath(path)
-    folder = os.path.dirname(os.path.abspath(path))
-    fd, temp_name = tempfile.mkstemp(prefix=f".{os.path.basename(path)}.", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(text.encode("utf-8"))
-            handle.flush()
-            os.fsync(handle.fileno())
-        with contextlib.suppress(OSError):
-            # mkstemp makes 0600: keep an existing file's mode, give a new one 0644
-            os.chmod(temp_name, os.stat(path).st_mode & 0o7777 if os.path.exists(path) else 0o644)
-        os.replace(temp_name, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temp_name)
-        raise
 

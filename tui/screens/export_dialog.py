@@ -12,11 +12,13 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, RadioButton, RadioSet, Static
 
-FORMATS = (
-    ("json", "annotate JSON (lossless)", ".annotations.json"),
-    ("w3c", "W3C Web Annotation (JSON-LD)", ".w3c.jsonld"),
-    ("jsonl", "spaCy / Prodigy JSONL", ".spans.jsonl"),
-)
+from annotations.export import FORMATS, default_export_path
+
+FORMAT_NAMES = {
+    "json": "annotate JSON (lossless)",
+    "w3c": "W3C Web Annotation (JSON-LD)",
+    "jsonl": "spaCy / Prodigy JSONL",
+}
 
 
 @dataclass
@@ -24,12 +26,6 @@ class ExportRequest:
     fmt: str
     path: str
     include_suggestions: bool
-
-
-def default_export_path(article_path: str, fmt: str) -> str:
-    suffix = next(suffix for name, _, suffix in FORMATS if name == fmt)
-    base, _ = os.path.splitext(article_path)
-    return base + suffix
 
 
 class ExportDialog(ModalScreen[ExportRequest | None]):
@@ -47,8 +43,8 @@ class ExportDialog(ModalScreen[ExportRequest | None]):
         with Vertical(id="dialog", classes="dialog"):
             yield Static(Text("Export annotations", "bold"))
             with RadioSet(id="export-format"):
-                for index, (name, description, _) in enumerate(FORMATS):
-                    yield RadioButton(Text(f"{name}: {description}"), value=index == 0, id=f"format-{name}")
+                for index, name in enumerate(FORMATS):
+                    yield RadioButton(Text(f"{name}: {FORMAT_NAMES[name]}"), value=index == 0, id=f"format-{name}")
             yield Input(default_export_path(self.article_path, "json"), id="export-path")
             yield Checkbox(Text("include the machine's suggestions"), id="export-suggestions")
             with Horizontal(classes="buttons"):
@@ -60,7 +56,7 @@ class ExportDialog(ModalScreen[ExportRequest | None]):
 
     def on_radio_set_changed(self, event: RadioSet.Changed) -> None:
         path_input = self.query_one("#export-path", Input)
-        new_fmt = FORMATS[event.index][0]
+        new_fmt = FORMATS[event.index]
         if path_input.value == default_export_path(self.article_path, self.fmt):
             path_input.value = default_export_path(self.article_path, new_fmt)
         self.fmt = new_fmt
