@@ -81,7 +81,7 @@ class OutDir:
         target = os.path.join(self.folder, name)
         tmp = target + ".tmp"
         with open(tmp, "w", encoding="utf-8") as handle:
-            handle.write(json.dumps(result, ensure_ascii=False, indent=self.indent) + "\n")
+            handle.write(dumps(result, indent=self.indent) + "\n")
         os.replace(tmp, target)
         return target
 
