@@ -6,7 +6,6 @@ analysed (each named on stderr; every other document is still written).
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 import time
