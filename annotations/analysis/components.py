@@ -154,6 +154,7 @@ def news_entities(doc: Doc) -> Doc:
         if label != ent.label_:
             ent = _relabel(ent, label)
         fixed.append(ent)
+    fixed = _shouted_places(doc, fixed)
     fixed = _merge_place_into_org(doc, fixed)
     fixed = [_first_name_and_place(doc, ent) for ent in fixed]
     doc.ents = filter_spans(fixed)
@@ -214,6 +215,21 @@ def _extend_range(doc: Doc, ent: Span) -> Span:
                 continue
             return Span(doc, start, ent.end, label=ent.label_)
     return ent
+
+
+def _shouted_places(doc: Doc, ents: list[Span]) -> list[Span]:
+    """"UKRAINIAN TROOPS": the ruler matches exact spelling, so shouted demonyms and places
+    are looked up in title case."""
+    index = gazetteer_index()
+    taken = {i for ent in ents for i in range(ent.start, ent.end)}
+    added = []
+    for token in doc:
+        if token.i in taken or not token.is_upper or not token.is_alpha or len(token) < 4:
+            continue
+        label = index.labels.get(token.text.title())
+        if label in ("NORP", "GPE"):
+            added.append(Span(doc, token.i, token.i + 1, label=label))
+    return sorted(ents + added, key=lambda span: span.start) if added else ents
 
 
 def _merge_place_into_org(doc: Doc, ents: list[Span]) -> list[Span]:

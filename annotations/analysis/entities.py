@@ -7,6 +7,8 @@ document, not one paragraph.
 
 from __future__ import annotations
 
+import bisect
+import re
 from collections import Counter, defaultdict
 
 from annotations.analysis.resources import gazetteer_index
@@ -58,4 +60,40 @@ def vote_labels(entities: list[dict]) -> list[dict]:
                 and label not in ("CARDINAL", "DATE", "TIME", "MONEY", "PERCENT", "QUANTITY", "ORDINAL"):
             label = ent["label"]  # numbers keep their own label
         out.append({**ent, "label": label})
+    return out
+
+
+def propagate_names(text: str, entities: list[dict]) -> list[dict]:
+    """Every occurrence of a name the document tagged somewhere gets that name's label
+    ("Zelenskyy" the model missed once, after tagging it before). Skipped for names whose
+    lower-case form is also a word in the text ("May" the month, "Bush" the plant)."""
+    covered = sorted((e["start"], e["end"]) for e in entities)
+    starts = [c[0] for c in covered]
+    labels: dict[str, str] = {}
+    for ent in entities:
+        name = ent["text"]
+        if ent["label"] in ("PERSON", "GPE", "ORG", "NORP") and len(name) >= 3 and name[:1].isupper():
+            labels.setdefault(name, ent["label"])
+    lowered = set(re.findall(r"[a-z][\w'-]*", text))
+    names = [n for n in labels if n.lower() not in lowered and n.lower() != n]
+    added = []
+    if names:
+        # one pass over the text for all names, longest first
+        alternation = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+        for match in re.finditer(rf"(?<![\w])(?:{alternation})(?![\w])", text):
+            start, end = match.span()
+            i = bisect.bisect_right(starts, start) - 1
+            if i >= 0 and covered[i][1] > start:
+                continue
+            if i + 1 < len(covered) and covered[i + 1][0] < end:
+                continue
+            added.append({"start": start, "end": end, "text": match.group(0), "label": labels[match.group(0)]})
+    if not added:
+        return entities
+    merged = sorted(entities + added, key=lambda e: (e["start"], e["end"]))
+    out: list[dict] = []
+    for ent in merged:  # names found twice (nested matches of one another) keep the first
+        if out and ent["start"] < out[-1]["end"]:
+            continue
+        out.append(ent)
     return out

@@ -20,7 +20,7 @@ from annotations.analysis import AnalysisCancelled
 from annotations.analysis.chunking import split_text
 from annotations.analysis.claims import ClaimBuilder
 from annotations.analysis.contradictions import find_contradictions
-from annotations.analysis.entities import vote_labels
+from annotations.analysis.entities import propagate_names, vote_labels
 from annotations.analysis.extract import doc_records
 from annotations.analysis.notes import reliability_notes
 from annotations.analysis.quotes import find_quotes
@@ -84,7 +84,7 @@ def worker_processes(chars: int) -> int:
 
 def analyse_records(text: str, entities: list[dict], features: list[dict]) -> dict:
     """The document-level rules over plain data (no spaCy objects)."""
-    entities = vote_labels(entities)
+    entities = propagate_names(text, vote_labels(entities))
     problems = []
     try:
         table = load_source_table()

@@ -52,3 +52,16 @@ def test_a_place_inside_an_organisation_name_stays_in_it(analyse):
 def test_range_words_belong_to_the_number(analyse):
     ents = labels(analyse("Up to 12 soldiers surrendered, and up to 30 more fled.\n"))
     assert "up to 30" in ents
+
+
+def test_shouted_demonyms_are_still_norp(analyse):
+    ents = labels(analyse("\"THOUSANDS OF UKRAINIAN TROOPS FACE RUSSIAN GUNS,\" he wrote.\n"))
+    assert ents.get("UKRAINIAN") == {"NORP"} and ents.get("RUSSIAN") == {"NORP"}
+
+
+def test_a_name_tagged_once_is_tagged_everywhere(analyse):
+    text = ("Prime Minister Helena Varga spoke first. Critics answered Varga.\n"
+            "Varga.\n")
+    result = analyse(text)
+    varga = [e for e in result["entities"] if e["text"] == "Varga"]
+    assert len(varga) == 2 and {e["label"] for e in varga} == {"PERSON"}
