@@ -7,7 +7,8 @@
 3. document-level rules on the plain data: entity vote, speakers, quotes across
    paragraphs, channels, cues (claims.py), reliability notes, contradictions.
 
-This module imports spaCy (through pipeline.py); ``annotations.analysis`` imports it lazily.
+spaCy is imported only when ``run_analysis`` builds the pipeline (pipeline.py); step 3 and
+its modules never touch spaCy objects.
 """
 
 from __future__ import annotations
