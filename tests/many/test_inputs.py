@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import os
+from pathlib import Path
 
 import pytest
 
@@ -102,3 +103,28 @@ def test_devset_pages_extract_their_article(name):
     # the first paragraph of the hand-made text is in the extraction
     first = reference.split("\n\n")[0][:80]
     assert first[:40] in doc.text
+
+
+def test_annotations_on_an_html_page_export_against_its_extracted_text(tmp_path):
+    import json
+    import subprocess
+    import sys
+
+    from annotations.html import archive_dir
+    from annotations.model import new_annotation
+    from annotations.store import open_store
+
+    page = tmp_path / "page.html"
+    page.write_bytes((PAGES / "harbor_strike.html").read_bytes())
+    db = tmp_path / "db.json"
+    document = load_input(str(page), ExtractionArchive(archive_dir(db)))
+    start = document.text.index("Maria Okafor")
+    with open_store(db) as store:
+        store.register_document(document)
+        store.add(new_annotation(document, start, start + len("Maria Okafor"), label="PERSON"))
+    result = subprocess.run([sys.executable, "-m", "tui.cli", "--db", str(db), "export", str(page)],
+                            capture_output=True, cwd=Path(__file__).resolve().parents[2])
+    assert result.returncode == 0, result.stderr.decode()
+    exported = json.loads(result.stdout)
+    assert exported["document"]["sha256"] == document.sha256
+    assert [(a["text"], a["start"]) for a in exported["annotations"]] == [("Maria Okafor", start)]
