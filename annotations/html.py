@@ -17,11 +17,11 @@ import hashlib
 import json
 import os
 import re
-import tempfile
 from pathlib import Path
 from urllib.parse import urlparse
 
 from annotations import paths
+from annotations.atomic import write_atomically
 from annotations.document import Document, DocumentError, document_from_text
 
 HTML_SUFFIXES = (".html", ".htm", ".xhtml")
@@ -123,17 +123,7 @@ class ExtractionArchive:
             return False
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=f".{raw_sha}.", suffix=".tmp")
-            try:
-                with os.fdopen(fd, "wb") as handle:
-                    handle.write(json.dumps(record, ensure_ascii=False).encode("utf-8"))
-                os.replace(tmp, self._file(raw_sha))
-            except BaseException:
-                try:
-                    os.unlink(tmp)
-                except OSError:
-                    pass
-                raise
+            write_atomically(self._file(raw_sha), json.dumps(record, ensure_ascii=False))
         except OSError:
             return False
         return True
