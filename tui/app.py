@@ -25,7 +25,7 @@ from tui import panel_items
 from tui.panel_items import PanelItem
 from tui.commands import AnnotateCommands
 from tui.config import ConfigError, load_keymap
-from tui.messages import AnalysisFailed, AnalysisProgress, AnalysisReady, PanelItemChosen
+from tui.messages import AnalysisFailed, AnalysisProgress, AnalysisReady, EntitiesFound, PanelItemChosen
 from tui.safe_text import display_text, safe, safe_line
 from tui.widgets.article_view import ArticleView
 
@@ -180,6 +180,7 @@ class ReaderScreen(Screen):
                 self.document,
                 progress=lambda fraction: self.post_message(AnalysisProgress(fraction)),
                 cancel=worker.cancelled_event,
+                entities_found=lambda entities: self.post_message(EntitiesFound(entities)),
             )
         except AnalysisCancelled:
             return
@@ -190,6 +191,13 @@ class ReaderScreen(Screen):
 
     def on_analysis_progress(self, message: AnalysisProgress) -> None:
         self.side_panel.set_status(Text(f"Analysis: {message.fraction:.0%}"), message.fraction)
+
+    def on_entities_found(self, message: EntitiesFound) -> None:
+        if self.analysis is None:  # the full result, when it is in, wins
+            partial = {"entities": message.entities}
+            items = panel_items.entity_items(partial, self.rejected)
+            self.side_panel.item_list("entities").set_items(items)
+            self.article.set_layer("entity", [(i.start, i.end, "entity", i.key) for i in items])
 
     def on_analysis_failed(self, message: AnalysisFailed) -> None:
         self.side_panel.set_status(Text("Analysis failed: ", "bold red") + safe(message.reason))

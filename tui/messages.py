@@ -18,6 +18,16 @@ class AnalysisProgress(Message):
 
 
 @dataclass
+class EntitiesFound(Message):
+    """Entities found so far while a long article is being analysed."""
+
+    entities: list[dict]
+
+    def can_replace(self, message: Message) -> bool:
+        return isinstance(message, EntitiesFound)
+
+
+@dataclass
 class AnalysisReady(Message):
     """The analysis (contract JSON) is available; ``from_cache`` when spaCy was not needed."""
 

@@ -73,8 +73,13 @@ def analyze(
     cancel: threading.Event | None = None,
     use_cache: bool = True,
     cache: AnalysisCache | None = None,
+    entities_found: Callable[[list[dict]], None] | None = None,
 ) -> dict:
-    """Analyse a document (from the cache when possible) and return the contract JSON."""
+    """Analyse a document (from the cache when possible) and return the contract JSON.
+
+    ``entities_found`` receives the entities found so far while a long text is parsed
+    (before the document-wide label vote), so a view can fill as results arrive.
+    """
     cache = cache or AnalysisCache()
     if use_cache:
         hit = cached_analysis(document, cache)
@@ -84,7 +89,7 @@ def analyze(
             return hit
     from annotations.analysis.run import run_analysis  # imports spaCy
 
-    result = run_analysis(document, progress=progress, cancel=cancel)
+    result = run_analysis(document, progress=progress, cancel=cancel, entities_found=entities_found)
     result = {
         "schema": SCHEMA,
         "document": document_header(document),

@@ -32,7 +32,8 @@ BATCH_SIZE = 32
 PARALLEL_CHARS = 150_000  # below this, starting a second process costs more than it saves
 
 
-def run_analysis(document: Document, progress=None, cancel: threading.Event | None = None) -> dict:
+def run_analysis(document: Document, progress=None, cancel: threading.Event | None = None,
+                 entities_found=None) -> dict:
     from annotations.analysis.pipeline import get_nlp
 
     if cancel is not None and cancel.is_set():
@@ -51,8 +52,11 @@ def run_analysis(document: Document, progress=None, cancel: threading.Event | No
         records = doc_records(doc, chunk.offset)
         entities.extend(records["entities"])
         features.extend(records["sentences"])
-        if progress and (number == total or number % 8 == 0):
-            progress(0.9 * number / total)
+        if number == total or number % 8 == 0:
+            if progress:
+                progress(0.9 * number / total)
+            if entities_found and number < total:  # so a long article's panel fills as it goes
+                entities_found(list(entities))
     if cancel is not None and cancel.is_set():
         raise AnalysisCancelled()
     result = analyse_records(text, entities, features)

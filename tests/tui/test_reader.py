@@ -112,3 +112,26 @@ async def test_tab_moves_focus_between_article_and_panel(make_app):
         assert app.focused is not None and not isinstance(app.focused, ArticleView)
         await pilot.press("tab")
         assert isinstance(app.focused, ArticleView)
+
+
+async def test_a_long_article_fills_the_entity_list_before_the_analysis_ends(make_app, monkeypatch):
+    import annotations.analysis.run as run
+    from tui.app import ReaderScreen
+
+    split_text = run.split_text
+    monkeypatch.setattr(run, "split_text", lambda text, max_chars: split_text(text, max_chars=2000))
+    seen: list[tuple[int, bool]] = []
+    real = ReaderScreen.on_entities_found
+
+    def spy(screen, message):
+        seen.append((len(message.entities), screen.analysis is None))
+        real(screen, message)
+
+    monkeypatch.setattr(ReaderScreen, "on_entities_found", spy)
+    paragraph = "Angela Merkel met Emmanuel Macron in Berlin on Monday, officials said.\n"
+    app = make_app(paragraph * 400, run_analysis=True)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        assert app.screen.analysis is not None
+    assert seen and all(before_end for _, before_end in seen)
+    assert seen[0][0] > 0
