@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
@@ -96,6 +97,7 @@ def describe(
     on_batch: Callable[[list[int]], None] | None = None,
     batch: int = 200,
     order: Iterable[int] | None = None,
+    interval: float = 0.25,
 ) -> None:
     """Fill the entries in place (``order``: indexes to do first, e.g. those on screen);
     ``on_batch`` gets the indexes filled since the last call."""
@@ -103,6 +105,7 @@ def describe(
     counts = user_counts(store)
     done: list[int] = []
     indexes = list(order) if order is not None else range(len(entries))
+    last = time.monotonic()
     for index in indexes:
         if cancel is not None and cancel.is_set():
             return
@@ -116,9 +119,13 @@ def describe(
         else:
             entry.fill(document, cached_result(document, cache), counts.get(document.sha256, 0))
         done.append(index)
-        if on_batch and len(done) >= batch:
+        # report the first rows at once, then at most every `interval` seconds (one message
+        # per file would flood the UI with 10,000 articles)
+        if on_batch and (len(done) >= batch or time.monotonic() - last >= interval):
             on_batch(done)
             done = []
+            last = time.monotonic()
+            batch = max(batch, 1000)
     if on_batch and done:
         on_batch(done)
 

@@ -267,7 +267,7 @@ class LibraryScreen(Screen):
         self.table.focus()
         self.show_header()
         self.show_status()
-        self.fill_entries()
+        self.call_after_refresh(self.fill_entries)  # the list paints first, then the files are read
 
     def on_resize(self) -> None:
         self.show_header()
