@@ -2,7 +2,8 @@
 
 After each kill the store must open and hold exactly the committed annotations, the
 operation that was running being wholly there or wholly absent.  See crash_loop.py
-(runnable as a script with ``--iterations N`` for longer runs).  The loop was checked
+(runnable as a script with ``--iterations N`` for longer runs; children are forked from
+a server that imported annotate once, ``--fresh`` starts a new interpreter for each).  The loop was checked
 against two broken stores: a non-atomic in-place write (a kill leaves an empty or cut
 file) and an add_many that writes one annotation at a time (a kill leaves half).
 """
@@ -23,13 +24,14 @@ def test_200_kills_leave_exactly_the_committed_annotations(tmp_path):
     assert result.kills == KILLS
     # The loop must actually hit running operations, not only idle children.
     assert result.mid_operation >= KILLS // 5, result
-    assert result.operations > KILLS
+    assert result.pending_landed > 0, result  # and some right after the write landed
+    assert result.operations > KILLS // 2
 
 
-def test_the_script_runs_and_reports(tmp_path):
+def test_the_script_runs_and_reports_also_with_fresh_interpreters(tmp_path):
     out = subprocess.run(
-        [sys.executable, crash_loop.__file__, "--iterations", "3", "--seed", "7", "--folder", str(tmp_path)],
+        [sys.executable, crash_loop.__file__, "--iterations", "5", "--seed", "7", "--folder", str(tmp_path), "--fresh"],
         capture_output=True, text=True, timeout=120,
     )
     assert out.returncode == 0, out.stdout + out.stderr
-    assert "3 kills survived" in out.stdout
+    assert "5 kills survived" in out.stdout
