@@ -26,13 +26,17 @@ ESCAPES = "\x1b]0;pwned\x07\x1b[2J\x1b[31mred\x1b[0m \x9b31m \x90DCS\x9c \x07 \x
 MARKUP = "[bold red]loud[/] [/bold] [@click=app.quit]quit[/] [@click=screen.dismiss]x[/] [link=file:///etc]y[/link]"
 
 HOSTILE = {
-    "escapes": f"Officials said {ESCAPES} on Monday.\n\nSecond paragraph.\n".encode(),
+    "escapes-and-controls": (
+        f"Officials said {ESCAPES} on Monday.\n\nStart " + "".join(chr(c) for c in range(1, 32))
+        + " \x7f " + "".join(chr(c) for c in range(0x80, 0xA0)) + " end.\n"
+    ).encode(),
     "markup": f"Critics said {MARKUP} again.\n\n[/]\n".encode(),
-    "controls": ("Start " + "".join(chr(c) for c in range(1, 32)) + " \x7f " + "".join(chr(c) for c in range(0x80, 0xA0)) + " end.\n").encode(),
     "crlf-bom": "\ufeffFirst line.\r\nSecond line.\rThird line.\r\n".encode(),
-    "emoji-zwj": "Family 👩\u200d👩\u200d👧\u200d👦 flag 🏳️\u200d🌈 e\u0301 𝔘𝔫𝔦 and more words here.\n".encode(),
-    "rtl": "قال الوزير إن الجسر سيفتح في مايو. \u202eevil\u202c \u2066x\u2069 שלום עולם and English.\n".encode(),
-    "bidi-and-separators": "Line\u2028separator\u2029para \u200e\u200f\u061c marks and words.\n".encode(),
+    "scripts": (
+        "Family 👩\u200d👩\u200d👧\u200d👦 flag 🏳️\u200d🌈 e\u0301 𝔘𝔫𝔦 and more words here.\n"
+        "قال الوزير إن الجسر سيفتح في مايو. \u202eevil\u202c \u2066x\u2069 שלום עולם and English.\n"
+        "Line\u2028separator\u2029para \u200e\u200f\u061c marks and words.\n"
+    ).encode(),
     "empty": b"",
 }
 
