@@ -124,10 +124,11 @@ def open_command(ctx: click.Context, files: tuple[str, ...], labels_file: str | 
         from annotations.inputs import expand
 
         expanded = expand(list(files))
+        if not expanded.paths:  # one line: the first reason, else a general one
+            reason = str(expanded.errors[0]) if expanded.errors else f"{' '.join(files)}: no articles to open"
+            fail(reason, EXIT_BAD_INPUT)
         for error in expanded.errors:
             click.echo(f"annotate: {printable(str(error))}", err=True)
-        if not expanded.paths:
-            fail(f"{printable(' '.join(files))}: no articles to open", EXIT_BAD_INPUT)
         paths = expanded.paths
     store = open_store_or_exit(db)
     labels = None
