@@ -13,6 +13,7 @@ import warnings
 
 import click
 
+from annotations.atomic import write_atomically
 from annotations.batch import BatchStats, analyse_many
 from annotations.html import ExtractionArchive, archive_dir
 from annotations.inputs import expand
@@ -78,10 +79,7 @@ class OutDir:
             name = f"{stem}-{result['document']['sha256'][:12]}.json"
         self.used.add(name)
         target = os.path.join(self.folder, name)
-        tmp = target + ".tmp"
-        with open(tmp, "w", encoding="utf-8") as handle:
-            handle.write(dumps(result, indent=self.indent) + "\n")
-        os.replace(tmp, target)
+        write_atomically(target, dumps(result, indent=self.indent) + "\n", fsync=False)
         return target
 
 
