@@ -135,3 +135,32 @@ async def test_a_long_article_fills_the_entity_list_before_the_analysis_ends(mak
         assert app.screen.analysis is not None
     assert seen and all(before_end for _, before_end in seen)
     assert seen[0][0] > 0
+
+
+async def test_claims_and_reliability_tabs_show_speakers_cues_and_severity(make_app):
+    text = (
+        "The mayor said on Monday that the bridge would reopen in May.\n"
+        "According to an unnamed official, thousands of residents may have been affected.\n"
+        "A spokesman denied the report, calling it false.\n"
+    )
+    app = make_app(text, run_analysis=True)
+    async with app.run_test(size=(130, 40)) as pilot:
+        await settle(pilot)
+        panel = app.screen.query_one(SidePanel)
+        claims = panel.item_list("claims")
+        said = [item for item in claims.items if item.kind == "claim" and "mayor" in item.prompt.plain.lower()]
+        assert said, [item.prompt.plain for item in claims.items]
+        notes = panel.item_list("reliability")
+        headers = [item.prompt.plain for item in notes.items if item.kind == "header"]
+        assert headers and set(headers) <= {"CRITICAL", "ERROR", "WARNING", "CAUTION", "INFO"}
+        assert any(item.kind == "note" for item in notes.items)
+        # Choosing a claim in the panel highlights it in the article and explains it below.
+        panel.show_tab("claims")
+        claims.focus()
+        await pilot.pause()
+        claims.highlighted = claims.index_of(said[0].key)
+        await pilot.press("enter")
+        await pilot.pause()
+        article = app.screen.query_one(ArticleView)
+        assert article.cursor == said[0].start
+        assert "Claim" in str(app.screen.query_one("#detail-line").render())
