@@ -34,9 +34,18 @@ TAB_OF_KIND = {"entity": "entities", "claim": "claims", "note": "reliability", "
 STORE_POLL_SECONDS = 1.0
 
 
+# Related keys share one footer entry (e.g. "1…9 Label"), so every key fits in the footer.
+LABEL_KEYS = Binding.Group("Label", compact=True)
+SUGGESTION_KEYS = Binding.Group("Suggestion", compact=True)
+ANNOTATION_KEYS = Binding.Group("Annotation", compact=True)
+SELECT_KEYS = Binding.Group("Select", compact=True)
+BOUNDARY_KEYS = Binding.Group("Start/end", compact=True)
+MATCH_KEYS = Binding.Group("Match")
+
+
 def label_bindings() -> list[Binding]:
     return [
-        Binding(str(n), f"apply_label({n - 1})", f"Label {n}", show=False, id=f"annotate.label-{n}",
+        Binding(str(n), f"apply_label({n - 1})", f"Label {n}", id=f"annotate.label-{n}", group=LABEL_KEYS,
                 tooltip=f"Tag the selection with label {n} of the label list")
         for n in range(1, 10)
     ]
@@ -51,39 +60,39 @@ class ReaderScreen(Screen):
         Binding("n", "note", "Note", id="annotate.note", tooltip="Add or edit a note"),
         Binding("a", "accept", "Accept", id="suggest.accept", tooltip="Accept the suggestion under the cursor"),
         Binding("r", "reject", "Reject", id="suggest.reject", tooltip="Reject the suggestion under the cursor"),
-        Binding("right_curly_bracket", "next_suggestion", "Next suggestion", show=False, key_display="}",
-                id="suggest.next", tooltip="Jump to the next suggestion not yet accepted or rejected"),
-        Binding("left_curly_bracket", "previous_suggestion", "Previous suggestion", show=False, key_display="{",
-                id="suggest.previous", tooltip="Jump to the previous suggestion not yet accepted or rejected"),
         Binding("x,delete", "remove", "Remove", id="annotate.remove", tooltip="Remove your annotation under the cursor"),
         Binding("ctrl+z", "undo", "Undo", id="annotate.undo", tooltip="Undo the last change"),
         Binding("ctrl+y", "redo", "Redo", id="annotate.redo", tooltip="Redo the last undone change"),
-        Binding("right_square_bracket", "next_annotation", "Next annotation", show=False, key_display="]",
-                id="annotate.next", tooltip="Jump to the next annotation"),
-        Binding("left_square_bracket", "previous_annotation", "Previous annotation", show=False, key_display="[",
-                id="annotate.previous", tooltip="Jump to the previous annotation"),
-        Binding("w", "select_word", "Select word", show=False, id="select.word", tooltip="Select the word under the cursor"),
-        Binding("s", "select_sentence", "Select sentence", show=False, id="select.sentence",
-                tooltip="Select the sentence under the cursor"),
-        Binding("o", "select_object", "Select item", show=False, id="select.item",
-                tooltip="Select the annotation, entity or claim under the cursor"),
-        Binding("comma", "move_boundary('start', -1)", "Start ←", show=False, key_display=",",
-                id="boundary.start-left", tooltip="Move the start of the annotation under the cursor left"),
-        Binding("full_stop", "move_boundary('start', 1)", "Start →", show=False, key_display=".",
-                id="boundary.start-right", tooltip="Move the start of the annotation under the cursor right"),
-        Binding("less_than_sign", "move_boundary('end', -1)", "End ←", show=False, key_display="<",
-                id="boundary.end-left", tooltip="Move the end of the annotation under the cursor left"),
-        Binding("greater_than_sign", "move_boundary('end', 1)", "End →", show=False, key_display=">",
-                id="boundary.end-right", tooltip="Move the end of the annotation under the cursor right"),
-        Binding("slash", "search", "Search", key_display="/", id="search.open", tooltip="Search the article"),
-        Binding("f3", "search_next", "Next match", show=False, id="search.next", tooltip="Next match of the last search"),
-        Binding("shift+f3", "search_previous", "Previous match", show=False, id="search.previous",
-                tooltip="Previous match of the last search"),
-        Binding("tab", "toggle_focus", "Article ⇄ panel", show=False, id="app.focus-panel",
-                tooltip="Move focus between the article and the side panel"),
-        Binding("e", "export", "Export", id="file.export", tooltip="Export the annotations"),
         Binding("question_mark", "help", "Help", key_display="?", id="app.help", tooltip="Show every key"),
         Binding("q", "quit", "Quit", id="app.quit", tooltip="Quit (everything is already saved)"),
+        Binding("slash", "search", "Search", key_display="/", id="search.open", tooltip="Search the article"),
+        Binding("e", "export", "Export", id="file.export", tooltip="Export the annotations"),
+        Binding("right_curly_bracket", "next_suggestion", "Next suggestion", key_display="}",
+                id="suggest.next", group=SUGGESTION_KEYS, tooltip="Jump to the next suggestion not yet accepted or rejected"),
+        Binding("left_curly_bracket", "previous_suggestion", "Previous suggestion", key_display="{",
+                id="suggest.previous", group=SUGGESTION_KEYS, tooltip="Jump to the previous suggestion not yet accepted or rejected"),
+        Binding("right_square_bracket", "next_annotation", "Next annotation", key_display="]",
+                id="annotate.next", group=ANNOTATION_KEYS, tooltip="Jump to the next annotation"),
+        Binding("left_square_bracket", "previous_annotation", "Previous annotation", key_display="[",
+                id="annotate.previous", group=ANNOTATION_KEYS, tooltip="Jump to the previous annotation"),
+        Binding("w", "select_word", "Select word", id="select.word", group=SELECT_KEYS, tooltip="Select the word under the cursor"),
+        Binding("s", "select_sentence", "Select sentence", id="select.sentence",
+                group=SELECT_KEYS, tooltip="Select the sentence under the cursor"),
+        Binding("o", "select_object", "Select item", id="select.item",
+                group=SELECT_KEYS, tooltip="Select the annotation, entity or claim under the cursor"),
+        Binding("comma", "move_boundary('start', -1)", "Start ←", key_display=",",
+                id="boundary.start-left", group=BOUNDARY_KEYS, tooltip="Move the start of the annotation under the cursor left"),
+        Binding("full_stop", "move_boundary('start', 1)", "Start →", key_display=".",
+                id="boundary.start-right", group=BOUNDARY_KEYS, tooltip="Move the start of the annotation under the cursor right"),
+        Binding("less_than_sign", "move_boundary('end', -1)", "End ←", key_display="<",
+                id="boundary.end-left", group=BOUNDARY_KEYS, tooltip="Move the end of the annotation under the cursor left"),
+        Binding("greater_than_sign", "move_boundary('end', 1)", "End →", key_display=">",
+                id="boundary.end-right", group=BOUNDARY_KEYS, tooltip="Move the end of the annotation under the cursor right"),
+        Binding("f3", "search_next", "Next match", id="search.next", group=MATCH_KEYS, tooltip="Next match of the last search"),
+        Binding("shift+f3", "search_previous", "Previous match", id="search.previous",
+                group=MATCH_KEYS, tooltip="Previous match of the last search"),
+        Binding("tab", "toggle_focus", "Article ⇄ panel", id="app.focus-panel",
+                tooltip="Move focus between the article and the side panel"),
     ]
 
     # Letters and edit keys act in the article and the panel only; in an input they type.
