@@ -12,7 +12,25 @@ GROUPS = {
 }
 
 
-class AnnotateCommands(Provider):
+class CommandListProvider(Provider):
+    """A palette provider over a list of (name, help, callback) from ``commands()``."""
+
+    def commands(self) -> list[tuple[str, str, object]]:
+        raise NotImplementedError
+
+    async def discover(self) -> Hits:
+        for name, help_text, callback in self.commands():
+            yield DiscoveryHit(name, callback, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for name, help_text, callback in self.commands():
+            score = matcher.match(name)
+            if score > 0:
+                yield Hit(score, matcher.highlight(name), callback, help=help_text)
+
+
+class AnnotateCommands(CommandListProvider):
     """Lists the reader's bindings (with their keys) and 'accept all suggestions of LABEL'."""
 
     def commands(self) -> list[tuple[str, str, object]]:
@@ -35,14 +53,3 @@ class AnnotateCommands(Provider):
                         f"Accept every pending {name} suggestion as your own annotation",
                         partial(screen.accept_all, kind, label)))
         return out
-
-    async def discover(self) -> Hits:
-        for name, help_text, callback in self.commands():
-            yield DiscoveryHit(name, callback, help=help_text)
-
-    async def search(self, query: str) -> Hits:
-        matcher = self.matcher(query)
-        for name, help_text, callback in self.commands():
-            score = matcher.match(name)
-            if score > 0:
-                yield Hit(score, matcher.highlight(name), callback, help=help_text)

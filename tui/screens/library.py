@@ -18,7 +18,6 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.geometry import Size
 from textual.message import Message
 from textual.screen import Screen
@@ -28,6 +27,7 @@ from textual.widgets import Footer, Header, Input, Static
 from textual.worker import get_current_worker
 
 from annotations.library import ANALYSED, NOT_ANALYSED, SORT_KEYS, UNREADABLE, Entry, describe, sorted_filtered
+from tui.commands import CommandListProvider
 from tui.safe_text import safe_line
 
 # (key, heading, width; 0 = the rest), in display order
@@ -424,7 +424,7 @@ class LibraryScreen(Screen):
         self.app.push_screen(HelpScreen(sections, Text("")))
 
 
-class LibraryCommands(Provider):
+class LibraryCommands(CommandListProvider):
     """The command palette's entries for the library and moving between articles."""
 
     def commands(self) -> list[tuple[str, str, object]]:
@@ -444,14 +444,3 @@ class LibraryCommands(Provider):
             out.append((f"Articles: {binding.description}", f"{binding.tooltip} ({binding.key_display})",
                         partial(app.run_action, binding.action)))
         return out
-
-    async def discover(self) -> Hits:
-        for name, help_text, callback in self.commands():
-            yield DiscoveryHit(name, callback, help=help_text)
-
-    async def search(self, query: str) -> Hits:
-        matcher = self.matcher(query)
-        for name, help_text, callback in self.commands():
-            score = matcher.match(name)
-            if score > 0:
-                yield Hit(score, matcher.highlight(name), callback, help=help_text)
