@@ -21,6 +21,7 @@ from annotations.document import Document
 from annotations.labels import Label, user_labels
 from annotations.model import Annotation, new_annotation
 from annotations.store import Store, StoreError
+from annotations.suggestions import suggestion_records
 from tui import panel_items
 from tui.panel_items import PanelItem
 from tui.commands import AnnotateCommands
@@ -109,6 +110,7 @@ class ReaderScreen(Screen):
         self.annotations: list[Annotation] = []
         self.rejected: set[str] = set()
         self.suggestions: list[PanelItem] = []
+        self.suggestion_records: dict[str, dict] = {}  # key -> record, from annotations.suggestions
         self.last_search = ""
         self.detail_shown = Text("")
 
@@ -213,6 +215,9 @@ class ReaderScreen(Screen):
 
     def on_analysis_ready(self, message: AnalysisReady) -> None:
         self.analysis = message.analysis
+        self.suggestion_records = {
+            record["key"]: record for record in suggestion_records(message.analysis, self.document.text)
+        }
         a = message.analysis
         status = Text.assemble(
             ("Analysis: ", "bold"),
@@ -457,23 +462,14 @@ class ReaderScreen(Screen):
         edit(None, span)
 
     def suggestion_annotation(self, item: PanelItem) -> Annotation:
-        analysis = self.analysis or {}
-        label, note = item.label, ""
-        if item.kind == "claim":
-            label = "CLAIM"
-            claim = next((c for c in analysis.get("claims", []) if panel_items.claim_key(c) == item.key), None)
-            if claim:
-                who = claim["speaker"]["text"] if claim.get("speaker") else "the article"
-                note = f"speaker: {who}"
-                if claim.get("channel"):
-                    note += f"; channel: {claim['channel']['text']}"
-        elif item.kind == "note":
-            label = "CHECK"
-            found = next((n for n in analysis.get("notes", []) if panel_items.note_key(n) == item.key), None)
-            if found:
-                note = f"{found.get('kind', 'note')}: {found.get('note', '')}"
-        return new_annotation(self.document, item.start, item.end, label=label, note=note,
-                              origin=f"suggestion:{item.key}")
+        """The user's annotation for an accepted suggestion: the label and note the exports
+        give that suggestion (a reliability note, which has no label of its own, becomes CHECK)."""
+        record = self.suggestion_records.get(item.key, {})
+        note = record.get("note", "")
+        if item.kind == "note" and record.get("note_kind"):
+            note = f"{record['note_kind']}: {note}"
+        return new_annotation(self.document, item.start, item.end, label=record.get("label") or "CHECK",
+                              note=note, origin=f"suggestion:{item.key}")
 
     def action_accept(self) -> None:
         items = self.suggestions_at(self.article.cursor)

@@ -10,6 +10,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from annotations.model import Annotation
+from annotations.suggestions import claim_key, entity_key, note_key
 from tui.safe_text import display_text
 from rich.text import Text
 
@@ -38,18 +39,6 @@ SEVERITY_STYLE = {"critical": "bold red", "error": "bold red", "warning": "yello
 def snippet(text: str, limit: int = SNIPPET) -> str:
     text = " ".join(display_text(text).split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def entity_key(entity: dict) -> str:
-    return f"entity:{entity['start']}:{entity['end']}:{entity['label']}"
-
-
-def claim_key(claim: dict) -> str:
-    return f"claim:{claim['start']}:{claim['end']}"
-
-
-def note_key(note: dict) -> str:
-    return f"note:{note['start']}:{note['end']}:{note.get('kind', '')}"
 
 
 def entity_items(analysis: dict, rejected: set[str]) -> list[PanelItem]:

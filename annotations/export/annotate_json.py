@@ -8,7 +8,7 @@ context, label, note, origin, creator, created/modified, orphan.  Orphans have
 from __future__ import annotations
 
 from annotations import __version__
-from annotations.export.suggestions import model_description, suggestion_records
+from annotations.suggestions import model_description, suggestion_records
 from annotations.model import Annotation, now_iso
 from annotations.jsonout import dumps
 

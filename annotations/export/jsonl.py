@@ -13,7 +13,7 @@ used).  Orphans have no place in the text and are left out (counted in
 from __future__ import annotations
 
 from annotations.export.errors import ExportError
-from annotations.export.suggestions import suggestion_records
+from annotations.suggestions import suggestion_records
 from annotations.model import Annotation
 from annotations.jsonout import dumps
 

@@ -15,7 +15,7 @@ import re
 import uuid
 
 from annotations import __version__
-from annotations.export.suggestions import model_description, suggestion_records
+from annotations.suggestions import model_description, suggestion_records
 from annotations.model import Annotation, now_iso, quote_context
 from annotations.jsonout import dumps
 

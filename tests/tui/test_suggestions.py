@@ -89,3 +89,19 @@ async def test_palette_accepts_all_suggestions_of_one_label(make_app, tmp_path):
     anns, _ = saved(tmp_path, app)
     assert sorted(a.text for a in anns) == sorted(i.prompt.plain.split(maxsplit=1)[1] for i in people)
     assert {a.label for a in anns} == {"PERSON"}
+
+
+async def test_accepted_claim_carries_the_label_and_note_the_exports_give_it(make_app, tmp_path):
+    from annotations.suggestions import suggestion_records
+
+    app = make_app(TEXT, run_analysis=True)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        claim = next(i for i in app.screen.suggestions if i.kind == "claim")
+        app.screen.accept_all("claim", None)
+        await pilot.pause()
+        records = {r["key"]: r for r in suggestion_records(app.screen.analysis, app.document.text)}
+    anns, _ = saved(tmp_path, app)
+    accepted = next(a for a in anns if a.origin == f"suggestion:{claim.key}")
+    assert accepted.label == "CLAIM"
+    assert accepted.note == records[claim.key]["note"]

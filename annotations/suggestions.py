@@ -1,12 +1,25 @@
 """The machine's suggestions (from the contract's analysis dict) as flat span records.
 
-Used by every export format when ``--include-suggestions`` is given; each record is
-marked by its ``origin`` (``suggestion:entity`` / ``suggestion:claim:c3`` /
-``suggestion:note``) so nobody mistakes it for the user's own annotation.  The ``key``
-is the one the TUI uses to remember rejections.
+Used by every export format when ``--include-suggestions`` is given, and by the TUI to
+list, accept and reject suggestions. Each record is marked by its ``origin``
+(``suggestion:entity`` / ``suggestion:claim:c3`` / ``suggestion:note``) so nobody mistakes
+it for the user's own annotation. Its ``key`` (``entity_key`` and friends) is what the
+store remembers rejections and acceptances by: defined here only.
 """
 
 from __future__ import annotations
+
+
+def entity_key(entity: dict) -> str:
+    return f"entity:{entity['start']}:{entity['end']}:{entity.get('label', '')}"
+
+
+def claim_key(claim: dict) -> str:
+    return f"claim:{claim['start']}:{claim['end']}"
+
+
+def note_key(note: dict) -> str:
+    return f"note:{note['start']}:{note['end']}:{note.get('kind', '')}"
 
 
 def _span_ok(text: str, item: dict) -> bool:
@@ -25,7 +38,7 @@ def suggestion_records(analysis: dict | None, text: str) -> list[dict]:
         records.append(
             {
                 "kind": "entity",
-                "key": f"entity:{entity['start']}:{entity['end']}:{entity.get('label', '')}",
+                "key": entity_key(entity),
                 "origin": "suggestion:entity",
                 "start": entity["start"],
                 "end": entity["end"],
@@ -50,7 +63,7 @@ def suggestion_records(analysis: dict | None, text: str) -> list[dict]:
         records.append(
             {
                 "kind": "claim",
-                "key": f"claim:{claim['start']}:{claim['end']}",
+                "key": claim_key(claim),
                 "origin": f"suggestion:claim:{claim['id']}" if claim.get("id") else "suggestion:claim",
                 "start": claim["start"],
                 "end": claim["end"],
@@ -66,7 +79,7 @@ def suggestion_records(analysis: dict | None, text: str) -> list[dict]:
         records.append(
             {
                 "kind": "note",
-                "key": f"note:{note['start']}:{note['end']}:{note.get('kind', '')}",
+                "key": note_key(note),
                 "origin": "suggestion:note",
                 "start": note["start"],
                 "end": note["end"],
