@@ -19,8 +19,11 @@ async def test_a_save_from_another_instance_shows_up(make_app, tmp_path):
         other = open_store(tmp_path / "db.json")
         other.add(new_annotation(load_document(tmp_path / "article.txt"), 4, 12, label="PERSON"))
         other.close()
-        await pilot.pause(1.5)  # the app polls the store file about once a second
         mine = app.screen.query_one(SidePanel).item_list("mine")
+        for _ in range(50):  # the app polls the store file about once a second
+            if [item.label for item in mine.items] == ["PERSON"]:
+                break
+            await pilot.pause(0.1)
         assert [item.label for item in mine.items] == ["PERSON"]
 
 
