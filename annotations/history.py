@@ -15,8 +15,7 @@ from __future__ import annotations
 from typing import Any, Protocol
 
 from annotations.model import new_id, now_iso
-
-HISTORY_TABLE = "history"
+from annotations.store_file import HISTORY as HISTORY_TABLE
 
 
 class Records(Protocol):

@@ -33,9 +33,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import errno
 import glob
-import json
 import os
 import shutil
 import tempfile
@@ -49,128 +47,30 @@ from typing import Any, Iterable, Iterator
 from tinydb import TinyDB
 from tinydb.storages import Storage
 
-from annotations import __version__, history, paths
+from annotations import __version__, history
 from annotations.anchoring import reanchor
+from annotations.errors import EXIT_ENVIRONMENT, StoreError
 from annotations.model import Annotation, check_span, now_iso, quote_context
-
-try:
-    import orjson
-except ImportError:  # pragma: no cover - orjson is a dependency; json still works
-    orjson = None
+from annotations.store_file import (
+    ANNOTATIONS, DOCUMENTS, HISTORY, ID_FIELD, META_TABLE, REJECTIONS, SCHEMA_VERSION, SHA_FIELD, STORE_SCHEMA,
+    TOKEN_BYTES, StoreFile, dumps, environment_error, file_key, load_file, lock_path, read_store_file,
+    schema_version, stamp,
+)
 
 try:
     import fcntl
 except ImportError:  # pragma: no cover - Windows
     fcntl = None
 
-STORE_SCHEMA = "annotate.store"
-SCHEMA_VERSION = 1
-META_TABLE = "meta"
-DOCUMENTS = "documents"
-ANNOTATIONS = "annotations"
-HISTORY = history.HISTORY_TABLE
-REJECTIONS = "rejections"
-# The field that identifies a record, and the field naming its document, per table.
-ID_FIELD = {DOCUMENTS: "sha256", ANNOTATIONS: "id", HISTORY: "id", REJECTIONS: "id"}
-SHA_FIELD = {DOCUMENTS: "sha256", ANNOTATIONS: "doc_sha", HISTORY: "doc_sha", REJECTIONS: "doc_sha"}
 # Tables whose encoded bytes are cached in chunks (see ChunkedSerializer).
 CHUNKED_TABLES = frozenset({ANNOTATIONS, HISTORY})
 LOCK_TIMEOUT = 30.0
 BACKUPS_KEPT = 5
-EXIT_BAD_INPUT = 2
-EXIT_ENVIRONMENT = 1
 UPDATABLE = {"label", "note", "start", "end", "origin"}
-
-
-class StoreError(Exception):
-    """The store cannot be used; ``exit_code`` 2 for a bad file, 1 for the environment."""
-
-    def __init__(self, message: str, exit_code: int = EXIT_BAD_INPUT) -> None:
-        super().__init__(message)
-        self.exit_code = exit_code
-
-
-class StoreFormatError(Exception):
-    """Internal: the bytes are not an annotate database (the reason is the message)."""
-
-
-# ---------------------------------------------------------------------------
-# serialisation and validation
-
-
-def dumps(data: Any) -> bytes:
-    if orjson is not None:
-        return orjson.dumps(data)
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode("utf-8")
-
-
-def loads(raw: bytes) -> Any:
-    if orjson is not None:
-        return orjson.loads(raw)
-    return json.loads(raw.decode("utf-8"), parse_constant=_refuse_constant)
-
-
-def _refuse_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not a JSON value")
-
-
-def validate(data: Any) -> dict:
-    """Check that parsed JSON is an annotate TinyDB file; raise StoreFormatError if not."""
-    if data is None:
-        raise StoreFormatError("the file holds JSON null, not a database")
-    if not isinstance(data, dict):
-        raise StoreFormatError(f"the file holds a JSON {type(data).__name__}, not a database object")
-    for table, records in data.items():
-        if not isinstance(records, dict):
-            raise StoreFormatError(f"table {table!r} is not a JSON object")
-        id_field, sha_field = ID_FIELD.get(table), SHA_FIELD.get(table)
-        for key, record in records.items():
-            if not key.isdigit():
-                raise StoreFormatError(f"table {table!r} has a record key {key!r} that is not a TinyDB id")
-            if not isinstance(record, dict):
-                raise StoreFormatError(f"table {table!r} record {key} is not a JSON object")
-            if id_field and not (isinstance(record.get(id_field), str) and isinstance(record.get(sha_field), str)):
-                raise StoreFormatError(f"table {table!r} record {key} has no {id_field!r}")
-    if not data:
-        return data  # "{}": an empty TinyDB file; nothing to lose, it becomes ours on write
-    meta = data.get(META_TABLE)
-    if not meta:
-        raise StoreFormatError(
-            f"no {META_TABLE!r} table with the annotate schema (tables: {', '.join(sorted(data)) or 'none'}); "
-            "another program's file?"
-        )
-    record = next(iter(meta.values()))
-    if record.get("schema") != STORE_SCHEMA or not isinstance(record.get("schema_version"), int):
-        raise StoreFormatError(f"the meta table does not name the {STORE_SCHEMA!r} schema; another program's file?")
-    return data
-
-
-def schema_version(data: dict) -> int:
-    meta = data.get(META_TABLE) or {}
-    for record in meta.values():
-        return int(record.get("schema_version", SCHEMA_VERSION))
-    return SCHEMA_VERSION
 
 
 # ---------------------------------------------------------------------------
 # storage
-
-
-def _file_key(stat: os.stat_result) -> tuple:
-    return (stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns)
-
-
-def _environment_error(path: Path, error: OSError, doing: str) -> StoreError:
-    if error.errno == errno.ENOSPC:
-        reason = "disk full"
-    elif error.errno == errno.EDQUOT:
-        reason = "disk quota exceeded"
-    elif error.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-        reason = "folder not writable" if doing != "read" else "permission denied"
-    else:
-        reason = error.strerror or str(error)
-    tail = " Nothing was changed: the database is as it was before." if doing == "save" else ""
-    return StoreError(f"{path}: cannot {doing} the annotation database ({reason}).{tail}", EXIT_ENVIRONMENT)
 
 
 class ChunkedSerializer:
@@ -266,11 +166,16 @@ class CachedAtomicStorage(Storage):
 
     def current_key(self) -> tuple | None:
         try:
-            return _file_key(os.stat(self.path))
+            return file_key(os.stat(self.path))
         except FileNotFoundError:
             return None
         except OSError as error:
-            raise _environment_error(self.path, error, "read") from None
+            raise environment_error(self.path, error, "read") from None
+
+    @property
+    def key(self) -> tuple | None:
+        """The identity of the file ``read()`` returns (None: no file)."""
+        return self._key
 
     def is_current(self) -> bool:
         return self._data is not None and self.current_key() == self._key
@@ -284,28 +189,11 @@ class CachedAtomicStorage(Storage):
     def load(self) -> None:
         """Parse the file afresh (validating it); a missing file is an empty store."""
         self._data = None
-        try:
-            with open(self.path, "rb") as handle:
-                key = _file_key(os.fstat(handle.fileno()))
-                raw = handle.read()
-        except FileNotFoundError:
-            self._data, self._key = {}, None
-            self.generation += 1
-            return
-        except IsADirectoryError:
-            raise StoreError(f"{self.path}: is a folder, not an annotation database; choose a file with --db") from None
-        except OSError as error:
-            raise _environment_error(self.path, error, "read") from None
-        try:
-            if not raw:
-                raise StoreFormatError("the file is empty (0 bytes); annotate never writes an empty file")
-            try:
-                parsed = loads(raw)
-            except (ValueError, UnicodeDecodeError) as error:
-                raise StoreFormatError(f"not valid JSON: {error}") from None
-            data = validate(parsed)
-        except StoreFormatError as error:
-            raise corrupt_store_error(self.path, raw, str(error)) from None
+        self.seed(*load_file(self.path))
+
+    def seed(self, data: dict, key: tuple | None) -> None:
+        """Use tables already read from the file (``key``: its identity then); read() parses
+        the file again only if it changed since."""
         self._data, self._key = data, key
         self.serializer.reset()
         self.generation += 1
@@ -328,7 +216,7 @@ class CachedAtomicStorage(Storage):
             fd, temp_name = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=folder)
         except OSError as error:  # folder not writable, read-only, no inode left: the file is untouched
             self.drop_cache()
-            raise _environment_error(self.path, error, "save") from None
+            raise environment_error(self.path, error, "save") from None
         try:
             with os.fdopen(fd, "wb") as handle:
                 write_all(handle, payload)
@@ -340,11 +228,11 @@ class CachedAtomicStorage(Storage):
             with contextlib.suppress(OSError):
                 os.unlink(temp_name)
             if isinstance(error, OSError):
-                raise _environment_error(self.path, error, "save") from None
+                raise environment_error(self.path, error, "save") from None
             raise
         fsync_folder(folder)
         self._data = data
-        self._key = _file_key(os.stat(self.path))
+        self._key = file_key(os.stat(self.path))
         self.generation += 1
 
     def close(self) -> None:
@@ -364,53 +252,6 @@ def fsync_folder(folder: Path) -> None:
             os.fsync(fd)
         finally:
             os.close(fd)
-
-
-def corrupt_store_error(path: Path, raw: bytes, reason: str) -> StoreError:
-    """The message for an unreadable database: where it is, a copy, how to recover."""
-    stamp = datetime.now().strftime("%Y%m%dT%H%M%S")
-    copy = _keep_copy(path, raw, f"{path.name}.corrupt-{stamp}")
-    parts = [f"{path}: not a readable annotate database ({reason}). The file was left untouched."]
-    recovered = _recover_prefix(raw)
-    if recovered is not None:
-        rescued = _keep_copy(path, dumps(recovered), f"{path.name}.recovered-{stamp}")
-        if rescued:
-            count = len(recovered.get(ANNOTATIONS, {}))
-            parts.append(f"Its complete start was recovered ({count} annotations) into {rescued}: move that to {path} to use it.")
-    backups = sorted(glob.glob(glob.escape(str(path)) + ".bak-*"))
-    if backups:
-        parts.append(f"The newest backup is {backups[-1]}.")
-    if copy:
-        parts.append(f"A copy is kept at {copy}.")
-    parts.append(f"To start afresh, move it aside (mv '{path}' '{path}.broken').")
-    return StoreError(" ".join(parts), EXIT_BAD_INPUT)
-
-
-def _keep_copy(path: Path, raw: bytes, name: str) -> Path | None:
-    """Write ``raw`` beside ``path`` (never over it); reuse an identical earlier copy."""
-    folder = path.parent
-    for existing in glob.glob(os.path.join(glob.escape(str(folder)), name.rsplit("-", 1)[0] + "-*")):
-        with contextlib.suppress(OSError):
-            if os.path.getsize(existing) == len(raw) and Path(existing).read_bytes() == raw:
-                return Path(existing)
-    target = folder / name
-    try:
-        with open(target, "xb") as handle:
-            handle.write(raw)
-    except OSError:
-        return None
-    return target
-
-
-def _recover_prefix(raw: bytes) -> dict | None:
-    """A database followed by garbage (an interrupted in-place write) still parses at its start."""
-    try:
-        text = raw.decode("utf-8")
-        data, _end = json.JSONDecoder().raw_decode(text.lstrip())
-        data = validate(data)
-    except (ValueError, StoreFormatError):
-        return None
-    return data if data else None
 
 
 # ---------------------------------------------------------------------------
@@ -442,7 +283,7 @@ class SidecarLock:
             try:
                 self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
             except OSError as error:
-                raise _environment_error(self.path.with_suffix(""), error, "lock") from None
+                raise environment_error(self.path.with_suffix(""), error, "lock") from None
         deadline = time.monotonic() + LOCK_TIMEOUT
         while True:
             try:
@@ -460,20 +301,24 @@ class SidecarLock:
     # The lock file also holds a token that every writer changes after replacing the
     # database.  A writer compares it under the lock with the token it last saw, so a
     # change by another process is never missed, even where the (inode, size, mtime,
-    # ctime) check could be fooled (inode reuse with coarse timestamps).
+    # ctime) check could be fooled (inode reuse with coarse timestamps).  After its
+    # random part the token names the file written (store_file.written_by_annotate).
 
     def read_token(self) -> bytes | None:
         if self._fd is None:
             return None
         try:
-            return os.pread(self._fd, 64, 0)
+            return os.pread(self._fd, TOKEN_BYTES, 0)
         except OSError:
             return None
 
-    def write_token(self) -> bytes | None:
+    def write_token(self, written: tuple | None) -> bytes | None:
         if self._fd is None:
             return None
         token = os.urandom(16).hex().encode()
+        if written is not None:
+            token += b" " + stamp(written)
+        token = token.ljust(TOKEN_BYTES)[:TOKEN_BYTES]  # overwrites all of a longer old token
         try:
             os.pwrite(self._fd, token, 0)
         except OSError:
@@ -630,7 +475,7 @@ class Store:
         self.path = path
         self.db = TinyDB(path, storage=CachedAtomicStorage)
         self._storage: CachedAtomicStorage = self.db.storage
-        self._lock = SidecarLock(path.with_name(path.name + ".lock"))
+        self._lock = SidecarLock(lock_path(path))
         self._mutex = threading.RLock()
         self._index: Index | None = None
         self._index_generation = -1
@@ -675,7 +520,7 @@ class Store:
                     self._daily_backup()
                     self._storage.write(data, tx.changed_keys)
                     self._index_generation = self._storage.generation
-                    self._seen_token = self._lock.write_token()
+                    self._seen_token = self._lock.write_token(self._storage.key)
             except BaseException:
                 self._storage.drop_cache()
                 self._index = None
@@ -1063,26 +908,20 @@ def _describe_update(old: Annotation, new: Annotation) -> str:
     return f"edit {', '.join(what) or 'annotation'} of {old.describe()}"
 
 
-def open_store(db: str | os.PathLike | None = None) -> Store:
+def open_store(db: str | os.PathLike | None = None, checked: StoreFile | None = None) -> Store:
     """Open (not yet create) the database; the file and its meta table appear on first write.
 
-    StoreError: exit 2 for a file that is not an annotate database (left untouched),
-    exit 1 when the folder cannot be created or written.
+    ``checked``: the file as ``read_store_file`` already read it (not parsed again unless
+    it changed since). StoreError: exit 2 for a file that is not an annotate database
+    (left untouched), exit 1 when the folder cannot be created or written.
     """
-    path = Path(os.path.abspath(paths.db_path(db)))
-    if path.is_dir():
-        raise StoreError(f"{path}: is a folder, not an annotation database; choose a file with --db")
+    if checked is None:
+        checked = read_store_file(db)  # a bad file is reported before any work
+    store = Store(checked.path)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as error:
-        raise StoreError(
-            f"{path.parent}: cannot create the database folder ({error.strerror or error})", EXIT_ENVIRONMENT
-        ) from None
-    if not os.access(path.parent, os.W_OK | os.X_OK):
-        raise StoreError(f"{path.parent}: the database folder is not writable", EXIT_ENVIRONMENT)
-    store = Store(path)
-    try:
-        store._snapshot()  # parse and validate now: a bad file is reported before any work
+        if checked.data is not None:
+            store._storage.seed(checked.data, checked.key)
+        store._snapshot()
         store.remove_orphan_temp_files()
     except BaseException:
         store.close()

@@ -15,6 +15,7 @@ import pytest
 from tinydb import TinyDB
 
 from annotations import store as store_module
+from annotations import store_file as store_file_module
 from annotations.model import new_annotation
 from annotations.store import SCHEMA_VERSION, STORE_SCHEMA, StoreError, open_store
 from tests.unit.conftest import REPO, annotate_word, text_doc
@@ -425,7 +426,8 @@ def test_the_file_always_equals_the_data_after_many_random_changes(store, db_fil
 def test_writers_notice_each_other_even_when_the_stat_check_is_fooled(db_file, seed_doc, monkeypatch):
     # Inode reuse with coarse timestamps could make two versions of the file look the
     # same to (inode, size, mtime, ctime); the token in the lock file still tells.
-    monkeypatch.setattr(store_module, "_file_key", lambda stat: ("always", "the", "same"))
+    for module in (store_module, store_file_module):  # the reader and the writer of the file
+        monkeypatch.setattr(module, "file_key", lambda stat: ("always", "the", "same"))
     first, second = open_store(db_file), open_store(db_file)
     first.register_document(seed_doc)
     a = annotate_word(first, seed_doc, "Vladimir Putin")
@@ -464,3 +466,53 @@ def test_the_file_equals_the_data_after_re_anchoring_and_forget(store, db_file, 
     on_disk = json.loads(db_file.read_bytes())
     assert on_disk == json.loads(json.dumps(store._storage.read()))
     assert on_disk["annotations"] == {} and on_disk["history"] == {}
+
+
+# --------------------------------------------------------------------------- checking before the reader
+
+def test_a_file_annotate_wrote_last_is_trusted_without_parsing_and_opens(db_file, seed_doc):
+    store = open_store(db_file)
+    annotate_word(store, seed_doc, "Vladimir Putin")
+    store.close()
+    checked = store_file_module.read_store_file(db_file)
+    assert checked.data is None  # known valid: the store parses it when it opens
+    reopened = open_store(checked=checked)
+    assert [a.text for a in reopened.annotations(seed_doc.sha256)] == ["Vladimir Putin"]
+    reopened.close()
+
+
+@pytest.mark.parametrize("how", ["garbage", "same-size-same-mtime", "foreign-json"])
+def test_a_file_changed_by_another_program_is_parsed_and_refused(db_file, seed_doc, how):
+    store = open_store(db_file)
+    annotate_word(store, seed_doc, "Vladimir Putin")
+    store.close()
+    raw = db_file.read_bytes()
+    stat = db_file.stat()
+    if how == "garbage":
+        db_file.write_bytes(raw[: len(raw) // 2])
+    elif how == "same-size-same-mtime":  # in place, and the modification time put back
+        with open(db_file, "r+b") as handle:
+            handle.write(b"[")
+        os.utime(db_file, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    else:
+        db_file.write_bytes(json.dumps({"_default": {"1": {"x": 1}}}).ljust(len(raw)).encode())
+    before = db_file.read_bytes()
+    with pytest.raises(StoreError) as caught:
+        store_file_module.read_store_file(db_file)
+    assert caught.value.exit_code == 2 and str(db_file) in str(caught.value)
+    assert db_file.read_bytes() == before
+
+
+def test_a_valid_file_from_elsewhere_is_parsed_once_and_reused(db_file, seed_doc, monkeypatch):
+    store = open_store(db_file)
+    annotate_word(store, seed_doc, "Vladimir Putin")
+    store.close()
+    db_file.write_bytes(db_file.read_bytes())  # the same tables, written by another program
+    checked = store_file_module.read_store_file(db_file)
+    assert checked.data is not None and checked.key is not None
+    parses = []
+    monkeypatch.setattr(store_module, "load_file", lambda path: parses.append(path) or ({}, None))
+    reopened = open_store(checked=checked)
+    assert [a.text for a in reopened.annotations(seed_doc.sha256)] == ["Vladimir Putin"]
+    assert parses == []  # the tables read by the check, not a second parse
+    reopened.close()

@@ -1,0 +1,268 @@
+"""The annotation database file without TinyDB: where it is, reading and checking it.
+
+``annotate FILE`` checks the file with :func:`read_store_file` before the reader starts
+(a corrupt or foreign database is exit 2 with one line, as for every command) without
+loading TinyDB; the reader opens the store (``store.open_store``) right after its first
+paint and reuses what was read here. ``store.py`` has the TinyDB storage, the lock and
+the transactions.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import functools
+import glob
+import os
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from annotations import paths
+from annotations.errors import EXIT_BAD_INPUT, EXIT_ENVIRONMENT, StoreError
+
+TOKEN_BYTES = 256  # the lock file's token: a random part, then the stamp of the file written
+
+STORE_SCHEMA = "annotate.store"
+SCHEMA_VERSION = 1
+META_TABLE = "meta"
+DOCUMENTS = "documents"
+ANNOTATIONS = "annotations"
+HISTORY = "history"
+REJECTIONS = "rejections"
+# The field that identifies a record, and the field naming its document, per table.
+ID_FIELD = {DOCUMENTS: "sha256", ANNOTATIONS: "id", HISTORY: "id", REJECTIONS: "id"}
+SHA_FIELD = {DOCUMENTS: "sha256", ANNOTATIONS: "doc_sha", HISTORY: "doc_sha", REJECTIONS: "doc_sha"}
+
+
+class StoreFormatError(Exception):
+    """Internal: the bytes are not an annotate database (the reason is the message)."""
+
+
+# ---------------------------------------------------------------------------
+# serialisation and validation
+
+
+@functools.cache
+def _orjson():
+    """orjson, imported on first use: with the json module it loads, ~4 ms that the
+    reader's first paint need not pay when the file is not parsed before it."""
+    try:
+        import orjson
+    except ImportError:  # pragma: no cover - orjson is a dependency; json still works
+        return None
+    return orjson
+
+
+def dumps(data: Any) -> bytes:
+    fast = _orjson()
+    if fast is not None:
+        return fast.dumps(data)
+    import json
+
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode("utf-8")
+
+
+def loads(raw: bytes) -> Any:
+    fast = _orjson()
+    if fast is not None:
+        return fast.loads(raw)
+    import json
+
+    return json.loads(raw.decode("utf-8"), parse_constant=_refuse_constant)
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON value")
+
+
+def validate(data: Any) -> dict:
+    """Check that parsed JSON is an annotate TinyDB file; raise StoreFormatError if not."""
+    if data is None:
+        raise StoreFormatError("the file holds JSON null, not a database")
+    if not isinstance(data, dict):
+        raise StoreFormatError(f"the file holds a JSON {type(data).__name__}, not a database object")
+    for table, records in data.items():
+        if not isinstance(records, dict):
+            raise StoreFormatError(f"table {table!r} is not a JSON object")
+        id_field, sha_field = ID_FIELD.get(table), SHA_FIELD.get(table)
+        for key, record in records.items():
+            if not key.isdigit():
+                raise StoreFormatError(f"table {table!r} has a record key {key!r} that is not a TinyDB id")
+            if not isinstance(record, dict):
+                raise StoreFormatError(f"table {table!r} record {key} is not a JSON object")
+            if id_field and not (isinstance(record.get(id_field), str) and isinstance(record.get(sha_field), str)):
+                raise StoreFormatError(f"table {table!r} record {key} has no {id_field!r}")
+    if not data:
+        return data  # "{}": an empty TinyDB file; nothing to lose, it becomes ours on write
+    meta = data.get(META_TABLE)
+    if not meta:
+        raise StoreFormatError(
+            f"no {META_TABLE!r} table with the annotate schema (tables: {', '.join(sorted(data)) or 'none'}); "
+            "another program's file?"
+        )
+    record = next(iter(meta.values()))
+    if record.get("schema") != STORE_SCHEMA or not isinstance(record.get("schema_version"), int):
+        raise StoreFormatError(f"the meta table does not name the {STORE_SCHEMA!r} schema; another program's file?")
+    return data
+
+
+def schema_version(data: dict) -> int:
+    meta = data.get(META_TABLE) or {}
+    for record in meta.values():
+        return int(record.get("schema_version", SCHEMA_VERSION))
+    return SCHEMA_VERSION
+
+
+# ---------------------------------------------------------------------------
+# reading the file
+
+
+def file_key(stat: os.stat_result) -> tuple:
+    return (stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns)
+
+
+def environment_error(path: Path, error: OSError, doing: str) -> StoreError:
+    if error.errno == errno.ENOSPC:
+        reason = "disk full"
+    elif error.errno == errno.EDQUOT:
+        reason = "disk quota exceeded"
+    elif error.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        reason = "folder not writable" if doing != "read" else "permission denied"
+    else:
+        reason = error.strerror or str(error)
+    tail = " Nothing was changed: the database is as it was before." if doing == "save" else ""
+    return StoreError(f"{path}: cannot {doing} the annotation database ({reason}).{tail}", EXIT_ENVIRONMENT)
+
+
+def corrupt_store_error(path: Path, raw: bytes, reason: str) -> StoreError:
+    """The message for an unreadable database: where it is, a copy, how to recover."""
+    stamp = datetime.now().strftime("%Y%m%dT%H%M%S")
+    copy = keep_copy(path, raw, f"{path.name}.corrupt-{stamp}")
+    parts = [f"{path}: not a readable annotate database ({reason}). The file was left untouched."]
+    recovered = recover_prefix(raw)
+    if recovered is not None:
+        rescued = keep_copy(path, dumps(recovered), f"{path.name}.recovered-{stamp}")
+        if rescued:
+            count = len(recovered.get(ANNOTATIONS, {}))
+            parts.append(f"Its complete start was recovered ({count} annotations) into {rescued}: move that to {path} to use it.")
+    backups = sorted(glob.glob(glob.escape(str(path)) + ".bak-*"))
+    if backups:
+        parts.append(f"The newest backup is {backups[-1]}.")
+    if copy:
+        parts.append(f"A copy is kept at {copy}.")
+    parts.append(f"To start afresh, move it aside (mv '{path}' '{path}.broken').")
+    return StoreError(" ".join(parts), EXIT_BAD_INPUT)
+
+
+def keep_copy(path: Path, raw: bytes, name: str) -> Path | None:
+    """Write ``raw`` beside ``path`` (never over it); reuse an identical earlier copy."""
+    folder = path.parent
+    for existing in glob.glob(os.path.join(glob.escape(str(folder)), name.rsplit("-", 1)[0] + "-*")):
+        with contextlib.suppress(OSError):
+            if os.path.getsize(existing) == len(raw) and Path(existing).read_bytes() == raw:
+                return Path(existing)
+    target = folder / name
+    try:
+        with open(target, "xb") as handle:
+            handle.write(raw)
+    except OSError:
+        return None
+    return target
+
+
+def recover_prefix(raw: bytes) -> dict | None:
+    """A database followed by garbage (an interrupted in-place write) still parses at its start."""
+    import json  # only for a broken file
+
+    try:
+        text = raw.decode("utf-8")
+        data, _end = json.JSONDecoder().raw_decode(text.lstrip())
+        data = validate(data)
+    except (ValueError, StoreFormatError):
+        return None
+    return data if data else None
+
+
+@dataclass
+class StoreFile:
+    """The database file as read and validated: its path, its tables, and its identity
+    (``file_key``; None when there is no file yet) to tell whether it changed since."""
+
+    path: Path
+    data: dict | None  # None: known valid, not read yet (see read_store_file)
+    key: tuple | None
+
+
+def load_file(path: Path) -> tuple[dict, tuple | None]:
+    """Parse and validate the file at ``path``: (tables, file key); a missing file is an
+    empty store. StoreError (exit 2) for a file that is not an annotate database, with a
+    copy kept beside it; exit 1 for a file that cannot be read."""
+    try:
+        with open(path, "rb") as handle:
+            key = file_key(os.fstat(handle.fileno()))
+            raw = handle.read()
+    except FileNotFoundError:
+        return {}, None
+    except IsADirectoryError:
+        raise StoreError(f"{path}: is a folder, not an annotation database; choose a file with --db") from None
+    except OSError as error:
+        raise environment_error(path, error, "read") from None
+    try:
+        if not raw:
+            raise StoreFormatError("the file is empty (0 bytes); annotate never writes an empty file")
+        try:
+            parsed = loads(raw)
+        except (ValueError, UnicodeDecodeError) as error:
+            raise StoreFormatError(f"not valid JSON: {error}") from None
+        return validate(parsed), key
+    except StoreFormatError as error:
+        raise corrupt_store_error(path, raw, str(error)) from None
+
+
+def lock_path(path: Path) -> Path:
+    return path.with_name(path.name + ".lock")
+
+
+def stamp(key: tuple) -> bytes:
+    """How a writer names, in the lock file's token, the file it has just written."""
+    return " ".join(str(part) for part in key).encode()
+
+
+def written_by_annotate(path: Path) -> bool:
+    """Is the file exactly the one an annotate store wrote last? Then it is known to be
+    valid without parsing it: each save leaves the file's (inode, size, mtime, ctime) in
+    the lock file's token, and any other program that writes the file changes its ctime
+    at least. A read without the lock: a write under way only makes the answer False."""
+    try:
+        with open(lock_path(path), "rb") as handle:
+            token = handle.read(TOKEN_BYTES)
+        key = file_key(os.stat(path))
+    except OSError:
+        return False
+    _random, _, written = token.partition(b" ")
+    return written.rstrip() == stamp(key)
+
+
+def read_store_file(db: str | os.PathLike | None = None) -> StoreFile:
+    """Check the database at ``db`` (None: the default place) before using it: a usable
+    folder and, when the file exists, an annotate database. Creates the folder; the
+    file itself appears on the first save. A file that annotate wrote last is not parsed
+    here (``data`` None): the store parses it when it opens, after the reader's first paint
+    for ``annotate FILE``."""
+    path = Path(os.path.abspath(paths.db_path(db)))
+    if path.is_dir():
+        raise StoreError(f"{path}: is a folder, not an annotation database; choose a file with --db")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise StoreError(
+            f"{path.parent}: cannot create the database folder ({error.strerror or error})", EXIT_ENVIRONMENT
+        ) from None
+    if not os.access(path.parent, os.W_OK | os.X_OK):
+        raise StoreError(f"{path.parent}: the database folder is not writable", EXIT_ENVIRONMENT)
+    if written_by_annotate(path):
+        return StoreFile(path, None, None)
+    data, key = load_file(path)
+    return StoreFile(path, data, key)
