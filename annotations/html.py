@@ -14,7 +14,6 @@ Paragraphs are separated by a blank line (trafilatura gives one per line), as in
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import re
 from pathlib import Path
@@ -108,6 +107,8 @@ class ExtractionArchive:
     def get(self, raw_sha: str) -> dict | None:
         if self.folder is None:
             return None
+        import json  # on use: opening a text article (the reader's first paint) never needs it
+
         try:
             with open(self._file(raw_sha), "rb") as handle:
                 record = json.loads(handle.read())
@@ -121,6 +122,8 @@ class ExtractionArchive:
         """Write atomically; an unwritable folder only means no archive (False)."""
         if self.folder is None:
             return False
+        import json
+
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             write_atomically(self._file(raw_sha), json.dumps(record, ensure_ascii=False))

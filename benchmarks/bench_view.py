@@ -11,8 +11,9 @@ How it is measured (all numbers against a baseline measured in the same run):
   not a terminal emulator's drawing, which is the same for all). Commands: a bare
   Textual app showing one ``Static`` with that sentence (the baseline), ``annotate FILE``
   (the real command, once ``tui/app.py`` exists) and an app holding only the
-  ``ArticleView`` (to tell the view's share from the rest of the app's). Runs are
-  interleaved and the median is reported. Byte code: this environment sets
+  ``ArticleView`` (to tell the view's share from the rest of the app's). Each round
+  runs every command once, in a new random order; 15 rounds (3 with ``--quick``) after
+  one warm-up run each, and the medians are reported. Byte code: this environment sets
   ``PYTHONDONTWRITEBYTECODE``, which would make every run compile the project's
   sources (tens of ms that a user's install does not pay): the runs are started
   without it, after ``compileall`` wrote the project's byte code (``__pycache__``,
@@ -88,7 +89,7 @@ class ViewOnly(App):
 ViewOnly().run()
 '''
 
-ANNOTATE = [sys.executable, "-c", "import sys; from tui.cli import main; sys.argv[0] = 'annotate'; main()"]
+ANNOTATE = [sys.executable, "-c", "import sys; from tui.launch import main; sys.argv[0] = 'annotate'; main()"]
 
 
 def make_article(path: Path, size: int = 1_000_000) -> Path:
@@ -196,14 +197,19 @@ def first_paint_rows(quick: bool, tmp: Path, big: Path) -> list[dict]:
     if not quick or not has_app:
         commands["ArticleView only, seed"] = [sys.executable, str(view), str(SEED)]
         commands["ArticleView only, 1 MB"] = [sys.executable, str(view), str(big)]
-    repetitions = 1 if quick else 5
-    if not quick:
-        for cmd in commands.values():  # warm the file cache and the .pyc files
-            first_paint(cmd, env)
+    # Start-up times on a shared machine swing by tens of ms from one second to the next:
+    # many runs, each round in a new random order (so no command always follows another),
+    # and medians.
+    repetitions = 3 if quick else 15
+    for cmd in commands.values():  # warm the file cache and the .pyc files
+        first_paint(cmd, env)
     times: dict[str, list[float]] = {name: [] for name in commands}
     failures: dict[str, int] = {name: 0 for name in commands}
+    order = list(commands.items())
+    shuffle = random.Random(11).shuffle
     for _ in range(repetitions):
-        for name, cmd in commands.items():
+        shuffle(order)
+        for name, cmd in order:
             elapsed = first_paint(cmd, env)
             if elapsed is None:
                 failures[name] += 1

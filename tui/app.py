@@ -7,28 +7,33 @@ Slow work (spaCy) runs in a thread worker; the first screen never waits for it.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Static
 from textual.worker import get_current_worker
 
 from annotations.document import Document
-from annotations.labels import Label, user_labels
-from annotations.model import Annotation, new_annotation
-from annotations.store import Store, StoreError
-from annotations.suggestions import suggestion_records
-from tui import panel_items
-from tui.panel_items import PanelItem
+from annotations.errors import StoreError
 from tui.commands import AnnotateCommands
 from tui.config import ConfigError, load_keymap
-from tui.messages import AnalysisFailed, AnalysisProgress, AnalysisReady, EntitiesFound, PanelItemChosen
 from tui.safe_text import display_text, safe, safe_line
 from tui.widgets.article_view import ArticleView
+
+# What the first paint does not need is imported on use (the side panel, the store, the
+# suggestions): the article shows tens of ms sooner.
+if TYPE_CHECKING:
+    from annotations.labels import Label
+    from annotations.model import Annotation
+    from annotations.store import Store
+    from annotations.store_file import StoreFile
+    from tui.messages import AnalysisFailed, AnalysisProgress, AnalysisReady, EntitiesFound, PanelItemChosen
+    from tui.panel_items import PanelItem
+    from tui.widgets.side_panel import SidePanel
 
 SUGGESTION_KINDS = ("entity", "claim", "note")
 TAB_OF_KIND = {"entity": "entities", "claim": "claims", "note": "reliability", "user": "mine", "contradiction": "claims"}
@@ -99,12 +104,15 @@ class ReaderScreen(Screen):
     # Letters and edit keys act in the article and the panel only; in an input they type.
     # (Text areas only appear in modal screens, which do not inherit these bindings.)
     TYPING_SAFE_ACTIONS = {"search_next", "search_previous", "export", "help"}
+    ALWAYS_READY_ACTIONS = {"quit", "help"}
 
-    def __init__(self, document: Document, store: Store, labels: list[Label], run_analysis: bool = True) -> None:
+    # The article gets the focus after first paint, when the panel it talks to is there
+    # (focusing restyles the widget: ~5 ms). "" is no auto focus; None would mean the app's.
+    AUTO_FOCUS = ""
+
+    def __init__(self, document: Document, run_analysis: bool = True) -> None:
         super().__init__()
         self.document = document
-        self.store = store
-        self.labels = labels
         self.run_analysis = run_analysis
         self.analysis: dict | None = None
         self.annotations: list[Annotation] = []
@@ -113,20 +121,25 @@ class ReaderScreen(Screen):
         self.suggestion_records: dict[str, dict] = {}  # key -> record, from annotations.suggestions
         self.last_search = ""
         self.detail_shown = Text("")
+        self.ready = False  # True once the side panel and the store are there
+        # Kept, not queried: a query walks the DOM, and the cursor handler runs on every key.
+        self._article = ArticleView(document.text, id="article")
+        self._side_panel: SidePanel | None = None
+        self._detail_line = Static(Text(""), id="detail-line")
 
     def on_mount(self) -> None:
         self.call_after_refresh(self.after_first_paint)
 
     def compose(self) -> ComposeResult:
-        # Only the article and its legend are composed: the header, the side panel and the
-        # footer are mounted right after first paint, so the text shows as early as possible.
-        with Horizontal(id="main"):
-            with Vertical(id="article-pane"):
-                yield ArticleView(self.document.text, id="article")
-                yield Static(ArticleView.legend_text(), id="legend")
-        yield Static(Text(""), id="detail-line")
+        # Only the article: everything else is mounted right after first paint, so the text
+        # shows as early as possible (each widget more costs styling and a render pass).
+        # Layout (app.tcss): header, footer and side panel split the screen off the edges,
+        # the article, search bar, legend and detail line fill the rest, top to bottom.
+        yield self._article
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if not self.ready and action not in self.ALWAYS_READY_ACTIONS:
+            return False  # the panel and the store come right after first paint
         focused = self.focused
         if isinstance(focused, Input) and action not in self.TYPING_SAFE_ACTIONS:
             return False
@@ -134,18 +147,20 @@ class ReaderScreen(Screen):
 
 
     async def after_first_paint(self) -> None:
-        # The side panel is mounted after the article is on screen: first paint waits for nothing.
-        self.query_one("#legend", Static).update(ArticleView.legend_text(self.article))
-        await self.query_one("#article-pane").mount(
-            Input(placeholder="search: type, enter selects the next match", id="search-bar"), after="#article"
-        )
-        await self.mount(Header(), before=0)
-        await self.mount(Footer())
         from tui.widgets.side_panel import SidePanel
 
-        await self.query_one("#main").mount(SidePanel(id="side-panel"))
-        self.refresh_bindings()
+        self._side_panel = SidePanel(id="side-panel")
+        await self.mount_all([
+            Input(placeholder="search: type, enter selects the next match", id="search-bar"),
+            Static(ArticleView.legend_text(self.article), id="legend"),
+            self._detail_line,
+            Footer(),
+            self._side_panel,
+        ])
+        await self.mount(Header(), before=0)
         if not self.query("#mine-filter"):  # the app quit while the panel was mounting
+            return
+        if not self.app.open_store():
             return
         try:
             report = self.store.register_document(self.document)
@@ -156,6 +171,8 @@ class ReaderScreen(Screen):
             self.say(report.message(), title="File changed since last time", timeout=8)
         self.reload_annotations()
         self.set_interval(STORE_POLL_SECONDS, self.poll_store)
+        self.ready = True
+        self.refresh_bindings()
         if self.run_analysis:
             self.side_panel.set_status(Text("Analysis: loading the language model…"), 0.0)
             self.analyse()
@@ -169,17 +186,27 @@ class ReaderScreen(Screen):
 
     @property
     def article(self) -> ArticleView:
-        return self.query_one(ArticleView)
+        return self._article
 
     @property
-    def side_panel(self) -> "SidePanel":  # noqa: F821 (imported after first paint)
-        return self.query_one("#side-panel")
+    def side_panel(self) -> SidePanel:
+        """The side panel (mounted right after first paint: use it once ``ready``)."""
+        return self._side_panel
+
+    @property
+    def store(self) -> Store:
+        return self.app.store
+
+    @property
+    def labels(self) -> list[Label]:
+        return self.app.labels
 
     # ----- analysis worker ----------------------------------------------------------------
 
     @work(thread=True, exclusive=True, group="analysis", exit_on_error=False, description="analysis")
     def analyse(self) -> None:
         from annotations.analysis import AnalysisCancelled, analyze, cached_analysis
+        from tui.messages import AnalysisFailed, AnalysisProgress, AnalysisReady, EntitiesFound
 
         worker = get_current_worker()
         hit = cached_analysis(self.document)
@@ -204,6 +231,8 @@ class ReaderScreen(Screen):
         self.side_panel.set_status(Text(f"Analysis: {message.fraction:.0%}"), message.fraction)
 
     def on_entities_found(self, message: EntitiesFound) -> None:
+        from tui import panel_items
+
         if self.analysis is None:  # the full result, when it is in, wins
             partial = {"entities": message.entities}
             items = panel_items.entity_items(partial, self.rejected)
@@ -214,6 +243,8 @@ class ReaderScreen(Screen):
         self.side_panel.set_status(Text("Analysis failed: ", "bold red") + safe(message.reason))
 
     def on_analysis_ready(self, message: AnalysisReady) -> None:
+        from annotations.suggestions import suggestion_records
+
         self.analysis = message.analysis
         self.suggestion_records = {
             record["key"]: record for record in suggestion_records(message.analysis, self.document.text)
@@ -231,6 +262,8 @@ class ReaderScreen(Screen):
     # ----- building the panel and the layers ----------------------------------------------
 
     def refresh_suggestions(self) -> None:
+        from tui import panel_items
+
         analysis = self.analysis or {}
         entities = panel_items.entity_items(analysis, self.rejected)
         claims = panel_items.claim_items(analysis, self.rejected)
@@ -260,6 +293,8 @@ class ReaderScreen(Screen):
         self.refresh_suggestions()
 
     def refresh_annotation_list(self) -> None:
+        from tui import panel_items
+
         query = self.query_one("#mine-filter", Input).value
         self.side_panel.item_list("mine").set_items(panel_items.annotation_items(self.annotations, query))
         placed = [a for a in self.annotations if not a.orphan and a.start is not None]
@@ -281,7 +316,7 @@ class ReaderScreen(Screen):
     # ----- cursor <-> panel ---------------------------------------------------------------
 
     def on_article_view_cursor_moved(self, message: ArticleView.CursorMoved) -> None:
-        if not self.query("#side-panel"):  # still starting: the panel comes right after first paint
+        if not self.ready:  # still starting: the panel comes right after first paint
             return
         spans = self.article.spans_at(self.article.cursor)
         spans = [s for s in spans if s[2] in TAB_OF_KIND]
@@ -300,7 +335,7 @@ class ReaderScreen(Screen):
         """Update the one-row detail line; its size never changes, so no re-layout."""
         if detail != self.detail_shown:
             self.detail_shown = detail
-            self.query_one("#detail-line", Static).update(detail, layout=False)
+            self._detail_line.update(detail, layout=False)
 
     def item_by_key(self, key: str) -> PanelItem | None:
         for item_list in self.side_panel.query("ItemList"):
@@ -356,6 +391,8 @@ class ReaderScreen(Screen):
 
     @staticmethod
     def describe_annotation(ann: Annotation) -> Text:
+        from tui import panel_items
+
         return Text.assemble((f"{ann.label or 'NOTE':<10}", "bold blue"), f"[{ann.start}–{ann.end}] ",
                              panel_items.snippet(ann.text, 50))
 
@@ -406,6 +443,8 @@ class ReaderScreen(Screen):
         if span is None:
             self.say("Select some text first (shift+arrows, w, s, o)", severity="warning", timeout=3)
             return
+        from annotations.model import new_annotation
+
         ann = new_annotation(self.document, span[0], span[1], label=label)
         if self.apply(lambda: self.store.add(ann), f"Tagged {label}"):
             article.clear_selection()
@@ -415,6 +454,8 @@ class ReaderScreen(Screen):
         if span is None:
             self.say("Select some text first (shift+arrows, w, s, o)", severity="warning", timeout=3)
             return
+        from tui import panel_items
+
         target = safe(panel_items.snippet(self.document.text[span[0]:span[1]], 60))
 
         def picked(label: str | None) -> None:
@@ -436,6 +477,9 @@ class ReaderScreen(Screen):
         anns = [] if article.selection else self.user_annotations_at(article.cursor)
 
         def edit(ann: Annotation | None, span: tuple[int, int]) -> None:
+            from annotations.model import new_annotation
+            from tui import panel_items
+
             target = safe(panel_items.snippet(self.document.text[span[0]:span[1]], 60))
 
             def saved(text: str | None) -> None:
@@ -464,6 +508,8 @@ class ReaderScreen(Screen):
     def suggestion_annotation(self, item: PanelItem) -> Annotation:
         """The user's annotation for an accepted suggestion: the label and note the exports
         give that suggestion (a reliability note, which has no label of its own, becomes CHECK)."""
+        from annotations.model import new_annotation
+
         record = self.suggestion_records.get(item.key, {})
         note = record.get("note", "")
         if item.kind == "note" and record.get("note_kind"):
@@ -730,14 +776,22 @@ class AnnotateApp(App[int]):
     def __init__(
         self,
         document: Document | None,
-        store: Store,
+        store: Store | None = None,
         labels: list[Label] | None = None,
         run_analysis: bool = True,
         paths: list[str] | None = None,
+        store_file: StoreFile | None = None,
     ) -> None:
+        """``store``: an open store; or ``store_file``, the database file as already read
+        and checked, which the reader opens as the store after its first paint (TinyDB and
+        the store's code take ~10 ms to load), see :meth:`open_store`."""
         super().__init__()
+        if (store is None) == (store_file is None):
+            raise ValueError("give the store or the checked store file")
         self.store = store
-        self.labels = labels if labels is not None else user_labels()
+        self.store_file = store_file
+        self.store_error: StoreError | None = None
+        self._labels = labels
         self.run_analysis = run_analysis
         self.library = None
         self.current: int | None = None
@@ -755,7 +809,35 @@ class AnnotateApp(App[int]):
         else:
             self.archive = None
             self.entries = []
-            self.reader = ReaderScreen(document, store, self.labels, run_analysis)
+            self.reader = ReaderScreen(document, run_analysis)
+
+    def open_store(self) -> bool:
+        """Open the store if it is not open yet. A store that cannot be used (corrupt,
+        foreign, not writable) ends the app: ``store_error`` holds why, the caller reports
+        it with its exit code, as for any other command."""
+        if self.store is None and self.store_error is None:
+            from annotations.store import open_store
+
+            try:
+                self.store = open_store(checked=self.store_file)
+            except StoreError as error:
+                self.store_error = error
+                self.exit(return_code=error.exit_code)
+        return self.store is not None
+
+    @property
+    def labels(self) -> list[Label]:
+        """The label list: ``--labels``, else the user's label file, else the defaults.
+        A broken user label file is reported once and the defaults are used."""
+        if self._labels is None:
+            from annotations.labels import DEFAULT_LABELS, LabelError, user_labels
+
+            try:
+                self._labels = user_labels()
+            except LabelError as error:
+                self.notify(display_text(str(error)), title="Labels", severity="warning", markup=False, timeout=10)
+                self._labels = list(DEFAULT_LABELS)
+        return self._labels
 
     def get_default_screen(self) -> Screen:
         return self.library if self.library is not None else self.reader
@@ -803,7 +885,7 @@ class AnnotateApp(App[int]):
             return False
         self.current = index
         self.document = document
-        reader = ReaderScreen(document, self.store, self.labels, self.run_analysis)
+        reader = ReaderScreen(document, self.run_analysis)
         self.reader = reader
         while len(self.screen_stack) > 1:  # the library is the default screen, at the bottom
             self.pop_screen()
@@ -818,7 +900,7 @@ class AnnotateApp(App[int]):
         """Move the reader to ``at`` once its side panel is mounted (it comes after first paint)."""
         if reader is not self.screen:
             return
-        if reader.query("#side-panel") or tries <= 0:
+        if reader.ready or tries <= 0:
             reader.jump_to(at[0], at[1], key)
             return
         self.set_timer(0.05, lambda: self.jump_when_ready(reader, at, key, tries - 1))

@@ -25,7 +25,7 @@ EXIT_BAD_INPUT = 2
 
 
 def _printable(text: str) -> str:
-    from tui.cli import printable
+    from tui.launch import printable
 
     return printable(text)
 

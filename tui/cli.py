@@ -1,4 +1,4 @@
-"""The ``annotate`` command line.
+"""The ``annotate`` commands (click); the entry point is ``tui.launch.main``.
 
 ``annotate FILE`` opens the TUI; the other commands are headless and never import
 Textual. Exit status: 0 done, 2 bad usage or bad input, 1 failure of the environment.
@@ -7,52 +7,15 @@ Errors are one line on stderr naming the file and the problem, never a traceback
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 
 import click
 
 from annotations import __version__
-from annotations.document import Document, DocumentError, document_from_bytes, load_document
-
-EXIT_OK = 0
-EXIT_ENVIRONMENT = 1
-EXIT_BAD_INPUT = 2
-
-
-def fail(message: str, code: int) -> "NoReturn":  # noqa: F821
-    click.echo(f"annotate: {printable(message)}", err=True)
-    sys.exit(code)
-
-
-def printable(text: str) -> str:
-    """Make text from outside (file names, reasons) safe for a terminal line."""
-    return "".join(
-        ch if ch.isprintable() or ch == " " else f"\\x{ord(ch):02x}" if ord(ch) < 256 else f"\\u{ord(ch):04x}"
-        for ch in text
-    )
-
-
-def read_document(path: str, db: str | None = None) -> Document:
-    """One article: text, or an HTML page through trafilatura (its extraction archived
-    beside the database, so the same page always gives the same text)."""
-    from annotations.html import ExtractionArchive, archive_dir
-    from annotations.inputs import load_input
-
-    try:
-        return load_input(path, ExtractionArchive(archive_dir(db)))
-    except DocumentError as error:
-        fail(str(error), EXIT_BAD_INPUT)
-
-
-def open_store_or_exit(db: str | None):
-    from annotations.store import StoreError, open_store
-
-    try:
-        return open_store(db)
-    except StoreError as error:
-        fail(str(error), error.exit_code)
+from tui.launch import (
+    EXIT_BAD_INPUT, EXIT_ENVIRONMENT, fail, main, open_reader, open_store_or_exit, printable, read_document,
+)
 
 
 class DefaultCommandGroup(click.Group):
@@ -113,38 +76,7 @@ def cli(ctx: click.Context, db: str | None) -> None:
 def open_command(ctx: click.Context, files: tuple[str, ...], labels_file: str | None, db_after: str | None) -> None:
     """Open FILE in the reader/annotator (the default command); several files or a folder
     open the library (a list of the articles; enter reads one)."""
-    if "-" in files:
-        fail("-: the reader needs a file (standard input is only read by 'annotate analyze -')", EXIT_BAD_INPUT)
-    db = resolve_db(ctx, db_after)
-    paths: list[str] | None = None
-    document = None
-    if len(files) == 1 and not os.path.isdir(files[0]):
-        document = read_document(files[0], db)
-    else:
-        from annotations.inputs import expand
-
-        expanded = expand(list(files))
-        if not expanded.paths:  # one line: the first reason, else a general one
-            reason = str(expanded.errors[0]) if expanded.errors else f"{' '.join(files)}: no articles to open"
-            fail(reason, EXIT_BAD_INPUT)
-        for error in expanded.errors:
-            click.echo(f"annotate: {printable(str(error))}", err=True)
-        paths = expanded.paths
-    store = open_store_or_exit(db)
-    labels = None
-    if labels_file is not None:
-        from annotations.labels import LabelError, load_labels
-
-        try:
-            labels = load_labels(labels_file)
-        except LabelError as error:
-            fail(str(error), EXIT_BAD_INPUT)
-    from tui.app import AnnotateApp
-
-    app = AnnotateApp(document, store, labels=labels, paths=paths)
-    app.run()
-    store.close()
-    sys.exit(app.return_code or 0)
+    open_reader(list(files), labels_file, resolve_db(ctx, db_after))
 
 
 @cli.command("analyze")
@@ -291,26 +223,6 @@ def paths_command(ctx: click.Context, db_after: str | None) -> None:
     click.echo(f"database: {paths.db_path(resolve_db(ctx, db_after))}")
     click.echo(f"cache:    {paths.cache_dir()}")
     click.echo(f"config:   {paths.config_dir()}")
-
-
-def main(argv: list[str] | None = None) -> None:
-    """Entry point: run the CLI; failures of the environment become one line and exit 1."""
-    try:
-        cli.main(args=argv, prog_name="annotate", standalone_mode=True)
-    except KeyboardInterrupt:
-        sys.exit(130)
-    except OSError as error:
-        where = f"{error.filename}: " if getattr(error, "filename", None) else ""
-        fail(f"{where}{error.strerror or error}", EXIT_ENVIRONMENT)
-    except Exception as error:
-        # A save that fails mid-command (disk full, lock held too long) raises StoreError
-        # from any command that writes (import, export after a re-anchor, forget): one
-        # line with its own exit code, never a traceback.  Looked up in sys.modules so
-        # commands that never touch the store do not import it.
-        store = sys.modules.get("annotations.store")
-        if store is not None and isinstance(error, store.StoreError):
-            fail(str(error), error.exit_code)
-        raise
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -16,7 +16,7 @@ import pytest
 
 from annotations import store as store_module
 from annotations.document import load_document
-from annotations.model import Annotation, new_annotation, new_id
+from annotations.model import Annotation, new_annotation
 from annotations.store import open_store
 from tests.hardening.conftest import raw_controls
 from tests.tui.conftest import make_app, notifications, screen_text, settle  # noqa: F401 (make_app is a fixture)

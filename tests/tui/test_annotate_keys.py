@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from annotations.store import open_store
-from tests.tui.conftest import screen_text, settle
 from tui.widgets.article_view import ArticleView
 
 TEXT = (

@@ -131,3 +131,43 @@ async def test_labels_file_sets_the_number_keys(make_app, tmp_path):
         await pilot.pause()
     store = open_store(tmp_path / "db.json")
     assert [a.label for a in store.annotations(app.document.sha256)] == ["HERO"]
+
+
+async def test_the_reader_opens_the_checked_store_after_first_paint(tmp_path):
+    # What `annotate FILE` does: the file is checked before the app, TinyDB opened after first paint.
+    from annotations.store_file import read_store_file
+    from tui.app import AnnotateApp
+
+    path = tmp_path / "article.txt"
+    path.write_text(TEXT, encoding="utf-8")
+    db = tmp_path / "db.json"
+    app = AnnotateApp(load_document(path), store_file=read_store_file(db), run_analysis=False)
+    assert app.store is None
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.pause()
+        assert app.store is not None and app.screen.ready
+        app.screen.query_one(ArticleView).select_range(4, 12)
+        await pilot.press("1")
+        await pilot.pause()
+    app.store.close()
+    store = open_store(db)
+    assert [(a.text, a.label) for a in store.annotations(app.document.sha256)] == [("minister", "PERSON")]
+    store.close()
+
+
+async def test_a_store_broken_after_the_check_ends_the_reader_with_its_exit_code(tmp_path):
+    from annotations.store_file import read_store_file
+    from tui.app import AnnotateApp
+
+    path = tmp_path / "article.txt"
+    path.write_text(TEXT, encoding="utf-8")
+    db = tmp_path / "db.json"
+    checked = read_store_file(db)  # no file yet: fine
+    db.write_bytes(b"null")  # another program writes before the reader opens the store
+    app = AnnotateApp(load_document(path), store_file=checked, run_analysis=False)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.pause()
+        await pilot.pause()
+    assert app.return_code == 2
+    assert "not a readable annotate database" in str(app.store_error)
+    assert db.read_bytes() == b"null"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -110,3 +111,28 @@ def test_list_json_after_import_counts(tmp_path):
     out = annotate("--db", str(db), "list", "--json")
     assert out.returncode == 0, out.stderr
     assert json.loads(out.stdout) == []
+
+
+SEED = str(REPO / "seeds" / "article.txt")
+
+
+def test_the_entry_point_knows_every_command():
+    # `annotate X` opens X as an article unless X is a command: launch.py must know them all.
+    from tui.cli import cli
+    from tui.launch import COMMAND_NAMES
+
+    assert set(COMMAND_NAMES) == set(cli.commands)
+
+
+@pytest.mark.parametrize("how", ["--db", "ANNOTATE_DB"])
+def test_the_reader_on_a_corrupt_database_exits_2_before_drawing_anything(tmp_path, how):
+    db = tmp_path / "db.json"
+    db.write_bytes(b'{"annotations": {"1": ')
+    before = db.read_bytes()
+    if how == "--db":  # through the click commands
+        out = annotate("--db", str(db), SEED)
+    else:  # `annotate FILE` alone: the entry point opens the reader without click
+        out = annotate(SEED, env={**os.environ, "ANNOTATE_DB": str(db)})
+    assert_clean_failure(out, 2, "db.json", "not a readable annotate database")
+    assert out.stdout == b""
+    assert db.read_bytes() == before

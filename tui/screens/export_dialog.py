@@ -9,10 +9,10 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, RadioButton, RadioSet, Static
 
 from annotations.export import FORMATS, default_export_path
+from tui.screens.dialog import Dialog
 
 FORMAT_NAMES = {
     "json": "annotate JSON (lossless)",
@@ -28,7 +28,7 @@ class ExportRequest:
     include_suggestions: bool
 
 
-class ExportDialog(ModalScreen[ExportRequest | None]):
+class ExportDialog(Dialog[ExportRequest | None]):
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="export.cancel", tooltip="Close without exporting"),
         Binding("ctrl+s", "export", "Export", id="export.write", tooltip="Write the export", priority=True),

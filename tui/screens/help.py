@@ -7,11 +7,14 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from tui.screens.dialog import Dialog
 
-class HelpScreen(ModalScreen[None]):
+
+class HelpScreen(Dialog[None]):
+    DEFAULT_CSS = "HelpScreen #help-dialog { width: 90%; max-width: 110; height: 90%; max-height: 90%; }"
+
     BINDINGS = [
         Binding("escape,question_mark,q", "close", "Close", id="help.close", tooltip="Close the help"),
     ]

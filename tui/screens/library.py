@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from functools import partial
 
 from rich.segment import Segment
-from rich.style import Style
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult

@@ -6,12 +6,15 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Static, TextArea
 
+from tui.screens.dialog import Dialog
 
-class NoteEditor(ModalScreen[str | None]):
+
+class NoteEditor(Dialog[str | None]):
     """Edit a note; dismisses with the new text, or None when cancelled."""
+
+    DEFAULT_CSS = "NoteEditor #note-text { height: 10; }"
 
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", id="note.save", tooltip="Save the note", priority=True),

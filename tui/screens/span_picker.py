@@ -6,13 +6,16 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from tui.screens.dialog import Dialog
 
-class SpanPicker(ModalScreen[int | None]):
+
+class SpanPicker(Dialog[int | None]):
     """Dismisses with the index of the chosen candidate, or None."""
+
+    DEFAULT_CSS = "SpanPicker #span-options { height: auto; max-height: 16; }"
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="spans.cancel", tooltip="Close without choosing")]
 

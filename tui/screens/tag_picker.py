@@ -6,15 +6,17 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from annotations.labels import Label
+from tui.screens.dialog import Dialog
 
 
-class TagPicker(ModalScreen[str | None]):
+class TagPicker(Dialog[str | None]):
     """Pick a label for the selection; dismisses with the label name or None."""
+
+    DEFAULT_CSS = "TagPicker #picker-options { height: auto; max-height: 16; }"
 
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="picker.cancel", tooltip="Close without tagging"),

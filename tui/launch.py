@@ -1,0 +1,142 @@
+"""How ``annotate`` starts: the entry point, and opening the reader.
+
+``annotate FILE``, the command users run most, opens the reader without importing click
+(about 15 ms of the time to first paint); every other command line goes to the click
+commands in ``tui/cli.py``, which open the reader with the same :func:`open_reader`.
+
+Exit status: 0 done, 2 bad usage or bad input, 1 failure of the environment. Errors are
+one line on stderr naming the file and the problem, never a traceback.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import NoReturn
+
+from annotations.document import Document, DocumentError
+from annotations.errors import EXIT_BAD_INPUT, EXIT_ENVIRONMENT, StoreError
+
+EXIT_OK = 0
+
+# The click commands of tui/cli.py (a test keeps the two lists equal): a lone argument
+# that is not one of them is a file to open.
+COMMAND_NAMES = ("open", "analyze", "list", "forget", "export", "import", "paths")
+
+
+def fail(message: str, code: int) -> NoReturn:
+    # sys.stderr escapes what its encoding cannot show (backslashreplace): no crash here.
+    print(f"annotate: {printable(message)}", file=sys.stderr, flush=True)
+    sys.exit(code)
+
+
+def printable(text: str) -> str:
+    """Make text from outside (file names, reasons) safe for a terminal line."""
+    return "".join(
+        ch if ch.isprintable() or ch == " " else f"\\x{ord(ch):02x}" if ord(ch) < 256 else f"\\u{ord(ch):04x}"
+        for ch in text
+    )
+
+
+def read_document(path: str, db: str | None = None) -> Document:
+    """One article: text, or an HTML page through trafilatura (its extraction archived
+    beside the database, so the same page always gives the same text)."""
+    from annotations.html import ExtractionArchive, archive_dir
+    from annotations.inputs import load_input
+
+    try:
+        return load_input(path, ExtractionArchive(archive_dir(db)))
+    except DocumentError as error:
+        fail(str(error), EXIT_BAD_INPUT)
+
+
+def open_store_or_exit(db: str | None):
+    from annotations.store import open_store
+
+    try:
+        return open_store(db)
+    except StoreError as error:
+        fail(str(error), error.exit_code)
+
+
+def read_store_file_or_exit(db: str | None):
+    from annotations.store_file import read_store_file
+
+    try:
+        return read_store_file(db)
+    except StoreError as error:
+        fail(str(error), error.exit_code)
+
+
+def open_reader(files: list[str], labels_file: str | None = None, db: str | None = None) -> NoReturn:
+    """``annotate FILE``: the reader; several files or a folder: the library."""
+    if "-" in files:
+        fail("-: the reader needs a file (standard input is only read by 'annotate analyze -')", EXIT_BAD_INPUT)
+    document = None
+    if len(files) == 1 and not os.path.isdir(files[0]):
+        document = read_document(files[0], db)
+    else:
+        from annotations.inputs import expand
+
+        expanded = expand(list(files))
+        if not expanded.paths:  # one line: the first reason, else a general one
+            reason = str(expanded.errors[0]) if expanded.errors else f"{' '.join(files)}: no articles to open"
+            fail(reason, EXIT_BAD_INPUT)
+        for error in expanded.errors:
+            print(f"annotate: {printable(str(error))}", file=sys.stderr)
+    labels = None
+    if labels_file is not None:
+        from annotations.labels import LabelError, load_labels
+
+        try:
+            labels = load_labels(labels_file)
+        except LabelError as error:
+            fail(str(error), EXIT_BAD_INPUT)
+    if document is not None:
+        # The database file is checked now (exit 2 for a corrupt one, before any screen);
+        # TinyDB and the rest of the store load right after the reader's first paint.
+        checked = read_store_file_or_exit(db)
+        from tui.app import AnnotateApp
+
+        app = AnnotateApp(document, store_file=checked, labels=labels)
+    else:
+        store = open_store_or_exit(db)
+        from tui.app import AnnotateApp
+
+        app = AnnotateApp(None, store, labels=labels, paths=expanded.paths)
+    app.run()
+    if app.store is not None:
+        app.store.close()
+    if app.store_error is not None:
+        fail(str(app.store_error), app.store_error.exit_code)
+    sys.exit(app.return_code or EXIT_OK)
+
+
+def is_plain_open(args: list[str]) -> bool:
+    """``annotate FILE`` and nothing else."""
+    return len(args) == 1 and not args[0].startswith("-") and args[0] not in COMMAND_NAMES
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: run the command; failures of the environment become one line and exit 1."""
+    args = sys.argv[1:] if argv is None else list(argv)
+    try:
+        if is_plain_open(args):
+            open_reader(args)
+        else:
+            from tui.cli import cli
+
+            cli.main(args=args, prog_name="annotate", standalone_mode=True)
+    except KeyboardInterrupt:
+        sys.exit(130)
+    except StoreError as error:
+        # A save that fails mid-command (disk full, lock held too long) from any command
+        # that writes (import, export after a re-anchor, forget): one line, its own code.
+        fail(str(error), error.exit_code)
+    except OSError as error:
+        where = f"{error.filename}: " if getattr(error, "filename", None) else ""
+        fail(f"{where}{error.strerror or error}", EXIT_ENVIRONMENT)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()
