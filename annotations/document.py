@@ -52,6 +52,11 @@ def text_sha256(text: str) -> str:
 
 def decode_text(data: bytes, path: str) -> str:
     """Decode article bytes, refusing binary data and bytes that are not UTF-8."""
+    return _decode(data, path)[0]
+
+
+def _decode(data: bytes, path: str) -> tuple[str, bool]:
+    """(text, True when the text's UTF-8 is ``data`` itself, BOM aside: nothing normalized)."""
     if b"\x00" in data[:BINARY_SNIFF_BYTES]:
         raise DocumentError(path, "binary file (NUL byte in the first 8 KiB), not a text article")
     try:
@@ -62,7 +67,9 @@ def decode_text(data: bytes, path: str) -> str:
         ) from None
     if text.startswith(BOM):
         text = text[1:]
-    return normalize_newlines(text)
+    if b"\r" not in data:  # a byte search: much faster than two str.replace over the text
+        return text, True
+    return normalize_newlines(text), False
 
 
 def document_from_text(text: str, path: str = "<text>", metadata: dict | None = None) -> Document:
@@ -74,8 +81,12 @@ def document_from_text(text: str, path: str = "<text>", metadata: dict | None = 
 
 
 def document_from_bytes(data: bytes, path: str) -> Document:
-    text = decode_text(data, path)
-    return Document(path=path, text=text, sha256=text_sha256(text))
+    text, unchanged = _decode(data, path)
+    if unchanged:  # hash the bytes read: encoding a large text again costs ms (first paint)
+        digest = hashlib.sha256(data[3:] if data.startswith(b"\xef\xbb\xbf") else data).hexdigest()
+    else:
+        digest = text_sha256(text)
+    return Document(path=path, text=text, sha256=digest)
 
 
 def read_bytes(path: str) -> bytes:

@@ -576,3 +576,26 @@ async def test_ctrl_c_copies_the_selected_text_as_stored():
         await pilot.press("ctrl+c")
         assert app.clipboard == "tab\there"
         assert app.is_running
+
+
+async def test_the_scrollbar_follows_page_after_page_though_it_redraws_only_when_its_thumb_moves():
+    # The view updates the scrollbar's position silently while its thumb would be drawn
+    # the same; the screen must still show exactly what a full redraw of the bar shows.
+    text = "\n".join(words_text(12, seed=n) for n in range(3000))
+    app = ViewApp(text)
+    async with app.run_test(size=(60, 20)) as pilot:
+        view = app.query_one(ArticleView)
+        view.focus()
+        await pilot.pause()
+        bar = view.vertical_scrollbar
+        drawn = []
+        for _ in range(60):
+            await pilot.press("pagedown")
+            await pilot.pause()
+            shown = app.screen._compositor.render_strips()
+            bar.refresh()  # what a redraw at this position paints
+            await pilot.pause()
+            assert app.screen._compositor.render_strips() == shown, f"stale scrollbar at row {view.scroll_y}"
+            drawn.append([str(list(strip)[-1].style) for strip in shown])  # the scrollbar column
+        assert bar.position == int(view.scroll_y * 8) / 8
+        assert len({tuple(column) for column in drawn}) > 3  # the thumb did move down
