@@ -6,6 +6,7 @@ Slow work (spaCy) runs in a thread worker; the first screen never waits for it.
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -38,6 +39,7 @@ if TYPE_CHECKING:
 SUGGESTION_KINDS = ("entity", "claim", "note")
 TAB_OF_KIND = {"entity": "entities", "claim": "claims", "note": "reliability", "user": "mine", "contradiction": "claims"}
 STORE_POLL_SECONDS = 1.0
+FIRST_FRAME_WRITE_SECONDS = 0.005
 
 
 # Related keys share one footer entry (e.g. "1…9 Label"), so every key fits in the footer.
@@ -147,6 +149,10 @@ class ReaderScreen(Screen):
 
 
     async def after_first_paint(self) -> None:
+        # The first frame is queued for Textual's writer thread, which needs the GIL to put
+        # it on the terminal; the work below holds the GIL for tens of ms at a time (the
+        # store's parse, mounting the panel): idle a moment first so the text shows now.
+        await asyncio.sleep(FIRST_FRAME_WRITE_SECONDS)
         from tui.widgets.side_panel import SidePanel
 
         self._side_panel = SidePanel(id="side-panel")
