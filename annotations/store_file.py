@@ -234,7 +234,9 @@ def written_by_annotate(path: Path) -> bool:
     """Is the file exactly the one an annotate store wrote last? Then it is known to be
     valid without parsing it: each save leaves the file's (inode, size, mtime, ctime) in
     the lock file's token, and any other program that writes the file changes its ctime
-    at least. A read without the lock: a write under way only makes the answer False."""
+    at least. A read without the lock: a write under way only makes the answer False.
+    (With coarse timestamps a same-size in-place write within one tick could pass; the
+    store still parses the file when it opens, and refuses it with the same message.)"""
     try:
         with open(lock_path(path), "rb") as handle:
             token = handle.read(TOKEN_BYTES)
