@@ -264,3 +264,27 @@ async def test_analyse_all_fills_status_and_counts_in_the_background(story, tmp_
         assert all(e.claims is not None and e.claims >= 1 for e in app.entries)
         assert "2 analysed" in screen_text(app)
     store.close()
+
+
+async def test_next_pressed_faster_than_the_reader_starts_leaves_one_working_reader(story, tmp_path):
+    # Each N replaces a reader whose panel and store are still coming (after its first
+    # paint): the replaced ones must stop quietly and the last one must work.
+    paths = expand([str(story)]).paths
+    app, store = make_library(paths, tmp_path)
+    async with app.run_test(size=(130, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await pilot.pause()
+        for _ in range(3):
+            await pilot.press("N", "P", "N")
+        await settle(pilot)
+        assert app.is_running
+        reader = app.screen
+        assert isinstance(reader, ReaderScreen) and reader.ready
+        assert len(app.screen_stack) == 2
+        assert reader.document.path == paths[app.current]
+        reader.article.select_range(0, 4)
+        await pilot.press("1")
+        await settle(pilot)
+        assert [a.text for a in store.annotations(reader.document.sha256)] == [reader.document.text[:4]]
+    store.close()
