@@ -89,7 +89,7 @@ def open_command(ctx: click.Context, files: tuple[str, ...], labels_file: str | 
 @click.option("--out-dir", metavar="DIR", default=None, help="Write one JSON file per document into DIR.")
 def analyze_command(files: tuple[str, ...], no_cache: bool, indent: int, jobs: int,
                     output: str | None, out_dir: str | None) -> None:
-    """Print the machine analysis of FILE as JSON (``-`` reads standard input).
+    """Print the machine analysis of FILE as JSON ("-" reads standard input).
 
     \b
     Several files or a folder: one JSON line per document on standard output (or -o
