@@ -923,6 +923,10 @@ def open_store(db: str | os.PathLike | None = None, checked: StoreFile | None = 
             store._storage.seed(checked.data, checked.key)
         store._snapshot()
         store.remove_orphan_temp_files()
+        with store._lock:  # the token now names the file just read: the first change need not read it again
+            token = store._lock.read_token()
+            if store._storage.is_current():
+                store._seen_token = token
     except BaseException:
         store.close()
         raise

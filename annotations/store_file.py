@@ -237,6 +237,8 @@ def written_by_annotate(path: Path) -> bool:
     at least. A read without the lock: a write under way only makes the answer False.
     (With coarse timestamps a same-size in-place write within one tick could pass; the
     store still parses the file when it opens, and refuses it with the same message.)"""
+    if os.name == "nt":  # ctime is the creation time there, and no token is written
+        return False
     try:
         with open(lock_path(path), "rb") as handle:
             token = handle.read(TOKEN_BYTES)

@@ -128,6 +128,7 @@ class ReaderScreen(Screen):
         self._article = ArticleView(document.text, id="article")
         self._side_panel: SidePanel | None = None
         self._detail_line = Static(Text(""), id="detail-line")
+        self._search_bar = Input(placeholder="search: type, enter selects the next match", id="search-bar")
 
     def on_mount(self) -> None:
         self.call_after_refresh(self.after_first_paint)
@@ -147,7 +148,6 @@ class ReaderScreen(Screen):
             return False
         return True
 
-
     async def after_first_paint(self) -> None:
         # The first frame is queued for Textual's writer thread, which needs the GIL to put
         # it on the terminal; the work below holds the GIL for tens of ms at a time (the
@@ -157,7 +157,7 @@ class ReaderScreen(Screen):
 
         self._side_panel = SidePanel(id="side-panel")
         await self.mount_all([
-            Input(placeholder="search: type, enter selects the next match", id="search-bar"),
+            self._search_bar,
             Static(ArticleView.legend_text(self.article), id="legend"),
             self._detail_line,
             Footer(),
@@ -641,7 +641,7 @@ class ReaderScreen(Screen):
     # ----- search -------------------------------------------------------------------------
 
     def action_search(self) -> None:
-        bar = self.query_one("#search-bar", Input)
+        bar = self._search_bar
         bar.add_class("open")
         bar.value = self.last_search
         bar.focus()
@@ -649,7 +649,7 @@ class ReaderScreen(Screen):
     @on(Input.Submitted, "#search-bar")
     def search_submitted(self, event: Input.Submitted) -> None:
         self.last_search = event.value
-        bar = self.query_one("#search-bar", Input)
+        bar = self._search_bar
         bar.remove_class("open")
         self.article.focus()
         self.search_step(forward=True)
@@ -688,7 +688,7 @@ class ReaderScreen(Screen):
 
     def on_key(self, event) -> None:
         if event.key == "escape":
-            bar = self.query_one("#search-bar", Input)
+            bar = self._search_bar  # not mounted yet in the first ms: has_focus is False then
             if bar.has_focus:
                 bar.remove_class("open")
                 self.article.focus()

@@ -171,3 +171,22 @@ async def test_a_store_broken_after_the_check_ends_the_reader_with_its_exit_code
     assert app.return_code == 2
     assert "not a readable annotate database" in str(app.store_error)
     assert db.read_bytes() == b"null"
+
+
+async def test_keys_in_the_first_milliseconds_do_not_break_the_reader(tmp_path):
+    # The search bar, panel and store come after the first paint; escape (which closes the
+    # search bar) and the annotation keys pressed before that must not crash the app.
+    from annotations.store_file import read_store_file
+    from tui.app import AnnotateApp
+
+    path = tmp_path / "article.txt"
+    path.write_text(TEXT, encoding="utf-8")
+    app = AnnotateApp(load_document(path), store_file=read_store_file(tmp_path / "db.json"), run_analysis=False)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.press("escape", "x", "n", "slash", "tab", "ctrl+z")
+        for _ in range(50):
+            if app.reader.ready:
+                break
+            await pilot.pause(0.02)
+        assert app.is_running and app.reader.ready
+    app.store.close()

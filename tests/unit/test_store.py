@@ -516,3 +516,24 @@ def test_a_valid_file_from_elsewhere_is_parsed_once_and_reused(db_file, seed_doc
     assert [a.text for a in reopened.annotations(seed_doc.sha256)] == ["Vladimir Putin"]
     assert parses == []  # the tables read by the check, not a second parse
     reopened.close()
+
+
+@pytest.mark.parametrize("origin", ["annotate", "another program"])
+def test_the_file_is_parsed_once_from_the_check_to_the_first_change(db_file, seed_doc, monkeypatch, origin):
+    store = open_store(db_file)
+    annotate_word(store, seed_doc, "Vladimir Putin")
+    store.close()
+    if origin == "another program":
+        db_file.write_bytes(db_file.read_bytes())
+    parses = []
+    real_load = store_file_module.load_file
+    counting = lambda path: parses.append(path) or real_load(path)  # noqa: E731
+    monkeypatch.setattr(store_file_module, "load_file", counting)
+    monkeypatch.setattr(store_module, "load_file", counting)
+    checked = store_file_module.read_store_file(db_file)
+    reopened = open_store(checked=checked)
+    reopened.register_document(seed_doc)  # the reader's first change, right after it opens the store
+    annotate_word(reopened, seed_doc, "Kursk", label="GPE")
+    assert len(parses) == 1
+    assert sorted(a.text for a in reopened.annotations(seed_doc.sha256)) == ["Kursk", "Vladimir Putin"]
+    reopened.close()
