@@ -177,6 +177,7 @@ class ReaderScreen(Screen):
             self.say(report.message(), title="File changed since last time", timeout=8)
         self.reload_annotations()
         self.set_interval(STORE_POLL_SECONDS, self.poll_store)
+        self.app.load_labels()  # now, so a broken label file is reported at start, not on the first key
         self.ready = True
         self.refresh_bindings()
         if self.run_analysis:
@@ -833,8 +834,11 @@ class AnnotateApp(App[int]):
 
     @property
     def labels(self) -> list[Label]:
-        """The label list: ``--labels``, else the user's label file, else the defaults.
-        A broken user label file is reported once and the defaults are used."""
+        return self.load_labels()
+
+    def load_labels(self) -> list[Label]:
+        """The label list, read once: ``--labels``, else the user's label file, else the
+        defaults. A broken user label file is reported and the defaults are used."""
         if self._labels is None:
             from annotations.labels import DEFAULT_LABELS, LabelError, user_labels
 

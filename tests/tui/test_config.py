@@ -30,3 +30,18 @@ async def test_broken_config_is_reported_and_the_app_runs(make_app, isolated_use
         await pilot.pause()
         assert app.is_running
         assert "not valid TOML" in notifications(app)
+
+
+async def test_broken_label_file_is_reported_at_start_and_the_defaults_are_used(make_app, isolated_user_folders):
+    from annotations.labels import DEFAULT_LABELS
+
+    config = isolated_user_folders / "config"
+    config.mkdir()
+    (config / "labels.toml").write_text("[[label]]\nname = \n", encoding="utf-8")
+    app = make_app("Some words here.")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.pause()
+        assert app.is_running
+        assert "labels.toml" in notifications(app)  # before any key asked for a label
+        assert [label.name for label in app.labels] == [label.name for label in DEFAULT_LABELS]
