@@ -50,13 +50,9 @@ def text_sha256(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
-def decode_text(data: bytes, path: str) -> str:
-    """Decode article bytes, refusing binary data and bytes that are not UTF-8."""
-    return _decode(data, path)[0]
-
-
 def _decode(data: bytes, path: str) -> tuple[str, bool]:
-    """(text, True when the text's UTF-8 is ``data`` itself, BOM aside: nothing normalized)."""
+    """Decode article bytes, refusing binary data and bytes that are not UTF-8:
+    (text, True when the text's UTF-8 is ``data`` itself, BOM aside: nothing normalized)."""
     if b"\x00" in data[:BINARY_SNIFF_BYTES]:
         raise DocumentError(path, "binary file (NUL byte in the first 8 KiB), not a text article")
     try:

@@ -11,23 +11,12 @@ import sys
 import time
 import warnings
 
-import click
-
 from annotations.atomic import write_atomically
 from annotations.batch import BatchStats, analyse_many
 from annotations.html import ExtractionArchive, archive_dir
 from annotations.inputs import expand
 from annotations.jsonout import dumps
-
-EXIT_OK = 0
-EXIT_ENVIRONMENT = 1
-EXIT_BAD_INPUT = 2
-
-
-def _printable(text: str) -> str:
-    from tui.launch import printable
-
-    return printable(text)
+from tui.launch import EXIT_BAD_INPUT, EXIT_ENVIRONMENT, EXIT_OK, complain
 
 
 class ProgressBar:
@@ -88,7 +77,7 @@ def run_batch(files: list[str], jobs: int = 1, use_cache: bool = True, output: s
     expanded = expand(files)
     errors = [(e.path, str(e)) for e in expanded.errors]
     for _path, message in errors:
-        click.echo(f"annotate: {_printable(message)}", err=True)
+        complain(message)
     if not expanded.paths:
         return EXIT_BAD_INPUT
     sink = None
@@ -102,7 +91,7 @@ def run_batch(files: list[str], jobs: int = 1, use_cache: bool = True, output: s
         else:
             sink = sys.stdout
     except OSError as error:
-        click.echo(f"annotate: {_printable(output or out_dir or '')}: cannot write ({error.strerror or error})", err=True)
+        complain(f"{output or out_dir or ''}: cannot write ({error.strerror or error})")
         return EXIT_ENVIRONMENT
     # spaCy warns (W127) when its workers were stopped by ctrl+c; the interruption is reported below
     warnings.filterwarnings("ignore", message=r".*\[W127\]")
@@ -120,7 +109,7 @@ def run_batch(files: list[str], jobs: int = 1, use_cache: bool = True, output: s
             if not item.ok:
                 if bar.drawn:
                     bar.stream.write("\r\x1b[K")
-                click.echo(f"annotate: {_printable(item.error)}", err=True)
+                complain(item.error)
                 continue
             if writer is not None:
                 writer.write(item.result)
@@ -130,15 +119,14 @@ def run_batch(files: list[str], jobs: int = 1, use_cache: bool = True, output: s
     except KeyboardInterrupt:
         bar.close()
         bar.drawn = False
-        click.echo(f"annotate: interrupted after {stats_seen.analysed} analysed ({stats_seen.cached} from the cache); "
-                   "they are cached: run the same command again to go on", err=True)
+        complain(f"interrupted after {stats_seen.analysed} analysed ({stats_seen.cached} from the cache); "
+                 "they are cached: run the same command again to go on")
         return 130
     finally:
         bar.close()
         if sink is not None and sink is not sys.stdout:
             sink.close()
     failed = len(errors) + stats_seen.failed
-    where = f" -> {_printable(output or out_dir)}" if (output or out_dir) else ""
-    click.echo(f"annotate: {stats_seen.analysed} analysed, {stats_seen.cached} from the cache, "
-               f"{failed} failed{where}", err=True)
+    where = f" -> {output or out_dir}" if (output or out_dir) else ""
+    complain(f"{stats_seen.analysed} analysed, {stats_seen.cached} from the cache, {failed} failed{where}")
     return EXIT_BAD_INPUT if failed else EXIT_OK

@@ -24,9 +24,14 @@ EXIT_OK = 0
 COMMAND_NAMES = ("open", "analyze", "list", "forget", "export", "import", "paths")
 
 
-def fail(message: str, code: int) -> NoReturn:
+def complain(message: str) -> None:
+    """One line on stderr: ``annotate: `` and the message, made safe for the terminal."""
     # sys.stderr escapes what its encoding cannot show (backslashreplace): no crash here.
     print(f"annotate: {printable(message)}", file=sys.stderr, flush=True)
+
+
+def fail(message: str, code: int) -> NoReturn:
+    complain(message)
     sys.exit(code)
 
 
@@ -83,7 +88,7 @@ def open_reader(files: list[str], labels_file: str | None = None, db: str | None
             reason = str(expanded.errors[0]) if expanded.errors else f"{' '.join(files)}: no articles to open"
             fail(reason, EXIT_BAD_INPUT)
         for error in expanded.errors:
-            print(f"annotate: {printable(str(error))}", file=sys.stderr)
+            complain(str(error))
     labels = None
     if labels_file is not None:
         from annotations.labels import LabelError, load_labels
