@@ -1,0 +1,34 @@
+"""Plain words for the analysis' cue and note kinds (data in ``data/kinds.json``).
+
+The contract keeps stable ids (``interested_party``); people read labels ("party to the
+dispute") and a one-sentence reason. One table serves the analysis notes, the reader and
+the exports. No spaCy here: the reader imports it before the model is loaded.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from dataclasses import dataclass
+from importlib import resources
+
+
+@dataclass(frozen=True)
+class Kind:
+    id: str
+    label: str
+    severity: str
+    what: str
+    why: str
+
+
+@functools.lru_cache(maxsize=1)
+def kinds() -> dict[str, Kind]:
+    raw = json.loads(resources.files(__package__).joinpath("data/kinds.json").read_text("utf-8"))
+    return {key: Kind(id=key, **value) for key, value in raw.items() if not key.startswith("_")}
+
+
+def plain_label(kind: str) -> str:
+    """The words to show for ``kind``; an unknown id is shown with spaces, never as snake_case."""
+    entry = kinds().get(kind)
+    return entry.label if entry else kind.replace("_", " ")
