@@ -8,11 +8,12 @@ voted entities and the quote regions of the whole text.
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from dataclasses import dataclass, field
 
 from annotations.analysis.quotes import BULLETS, QuoteRegion
-from annotations.analysis.resources import SourceTable, gazetteer_index, lexicon, word_set
+from annotations.analysis.resources import SourceTable, cue_evidence, cue_threshold, gazetteer_index, lexicon, word_set
 from annotations.analysis.speakers import NameBook, SpeakerResolver, speaker_span
 
 STRONG_BOILERPLATE = {"originally published", "reprinted with permission", "contributed to this report",
@@ -28,6 +29,8 @@ POSSESSIVES = re.compile(r"\b(?:his|her|its|their)\b", re.IGNORECASE)
 GENERIC_MEDIA = {"platform", "account", "page", "channel", "website", "feed", "site"}
 PRIVATE_BODIES = ("union", "company", "association", "club", "university", "college", "society", "federation",
                   "league", "bank", "corporation", "firm", "foundation", "institute", "motors", "inc", "group", "party")
+SPEAKER_PRONOUNS = {"he", "she", "they", "it", "him", "her", "them", "we", "i", "you", "us", "his", "their", "its"}
+DEFAULT_CONFIDENCE = 0.5
 CHANNEL_PERSIST = 8  # sentences a speaker's channel carries over to the same speaker's claims
 QUOTE_SHARE = 0.4  # share of a sentence inside a quote that makes it the quote's speaker's
 
@@ -45,7 +48,9 @@ class Sentence:
     channel: dict | None = None
     channel_kind: str | None = None
     quote: QuoteRegion | None = None
-    cues: list = field(default_factory=list)
+    cues: list = field(default_factory=list)  # confident cues (the contract's ``cues``)
+    weak_cues: list = field(default_factory=list)  # candidates with too little evidence
+    channel_evidence: str | None = None
     claim: bool = False
     report: dict | None = None
 
@@ -117,9 +122,12 @@ class ClaimBuilder:
         self._channels()
         for sentence in self.sentences:
             sentence.claim = self._is_claim(sentence)
+        threshold = cue_threshold()
         for sentence in self.sentences:
             if sentence.claim:
-                sentence.cues = self._cues(sentence)
+                found = self._cues(sentence)
+                sentence.cues = [c for c in found if c["confidence"] >= threshold]
+                sentence.weak_cues = [c for c in found if c["confidence"] < threshold]
         return [s for s in self.sentences if s.claim]
 
     # -- pass 1: the sentence's own reporting verb -----------------------
@@ -314,6 +322,7 @@ class ClaimBuilder:
         if report.get("how") == "document" and sentence.own is not None:
             # "\u201c...\u201d the statement said": the statement is how the words came out
             document = report["speaker"]
+            sentence.channel_evidence = "self_published_document"
             return {k: document[k] for k in ("start", "end", "text")}, "self_published"
         for noun in nouns:  # "a March 14 Facebook post": the post, on a platform
             for mention in table_mentions:
@@ -350,6 +359,7 @@ class ClaimBuilder:
                 sentence.channel = {"start": speaker["start"], "end": speaker["end"], "text": speaker["text"]}
                 row = self.sources.lookup(speaker["source"])
                 sentence.channel_kind = row.kind if row else "outlet"
+                sentence.channel_evidence = "self_published_source"
                 continue
             channel, kind = self._sentence_channel(sentence)
             key = speaker["key"] if speaker else None
@@ -368,10 +378,12 @@ class ClaimBuilder:
                     last_channel[target] = (sentence.index, channel, kind)
                 if key:
                     sentence.channel, sentence.channel_kind = channel, kind
+                    sentence.channel_evidence = sentence.channel_evidence or "self_published_named"
                 continue
             remembered = last_channel.get(key)
             if remembered and sentence.index - remembered[0] <= CHANNEL_PERSIST:
                 sentence.channel, sentence.channel_kind = remembered[1], remembered[2]
+                sentence.channel_evidence = "self_published_remembered"
                 last_channel[key] = (sentence.index, remembered[1], remembered[2])
 
     # -- which sentences are claims ---------------------------------------
@@ -388,6 +400,8 @@ class ClaimBuilder:
 
     # -- cues ---------------------------------------------------------------
     def _cues(self, sentence: Sentence) -> list[dict]:
+        """Every cue candidate of the sentence with its ``evidence`` (the rule that found it)
+        and a ``confidence`` read from data/cue_evidence.json; build() splits them."""
         f = sentence.features
         start, end = f["start"], f["end"]
         cues = [dict(c) for c in f["cues"] if start <= c["start"] and c["end"] <= end]
@@ -401,51 +415,114 @@ class ClaimBuilder:
             s, e = max(region.start, start), min(region.end, end)
             words = region.word_count(text)
             whole = region.start <= start and region.end >= end
+            title = _is_title(text[region.inner(text)[0]:region.inner(text)[1]])
             if region.single:
                 if words <= 3:
-                    cues.append({"kind": "scare_quote", "start": s, "end": e, "text": text[s:e]})
+                    cues.append({"kind": "scare_quote", "start": s, "end": e, "text": text[s:e],
+                                 "evidence": self._scare_evidence(region, start)})
                 continue
             if words >= 4 or has_report or sentence.speaker is not None:
-                cues.append({"kind": "direct_quote", "start": s, "end": e, "text": text[s:e]})
+                cues.append({"kind": "direct_quote", "start": s, "end": e, "text": text[s:e],
+                             "evidence": "direct_quote_title" if title else
+                             "direct_quote_speech" if words >= 4 else "direct_quote_attributed"})
             if words <= 3 and not whole:
-                cues.append({"kind": "scare_quote", "start": s, "end": e, "text": text[s:e]})
+                cues.append({"kind": "scare_quote", "start": s, "end": e, "text": text[s:e],
+                             "evidence": self._scare_evidence(region, start)})
         speaker = sentence.speaker
         mention = sentence.speaker_mention or (speaker_span(speaker) if speaker else None)
         if speaker is not None:
             # a speaker who negates: "said no product had reached stores", "“This is not about money”"
             negation = (sentence.report or {}).get("content_negation") if sentence.own is not None else None
+            evidence = "denial_negated_report"
             if negation is None:
                 negation = next((n for n in f["negations"] if n["in_quote"] and n["root"]), None)
+                evidence = "denial_negated_quote"
             if negation is not None:
                 cues.append({"kind": "denial", "start": negation["start"], "end": negation["end"],
-                             "text": text[negation["start"]:negation["end"]]})
+                             "text": text[negation["start"]:negation["end"]], "evidence": evidence})
         if speaker is not None and mention is not None:
-            anchor = {"start": mention["start"], "end": mention["end"], "text": text[mention["start"]:mention["end"]]}
-            if speaker.get("unnamed") or (speaker["kind"] == "group" and self._unnamed_text(speaker["text"])):
-                cues.append({"kind": "unnamed_source", **anchor})
-            if self._state_source(speaker, sentence):
-                cues.append({"kind": "state_source", **anchor})
-            if self._interested(sentence, speaker, mention) or (
-                    self._organisation(speaker) and not any(c["kind"] == "state_source" for c in cues)):
-                cues.append({"kind": "interested_party", **anchor})
+            anchor = self._speaker_anchor(speaker, mention)
+            if anchor is not None:
+                if speaker.get("unnamed") or (speaker["kind"] == "group" and self._unnamed_text(speaker["text"])):
+                    cues.append({"kind": "unnamed_source", **anchor, "evidence": "unnamed_speaker"})
+                elif self._unnamed_group(speaker):
+                    cues.append({"kind": "unnamed_source", **anchor, "evidence": "unnamed_group"})
+                state = self._state_source(speaker, sentence)
+                if state:
+                    cues.append({"kind": "state_source", **anchor, "evidence": state})
+                interest = self._interested(sentence, speaker, mention)
+                if interest is None and self._organisation(speaker) and not state:
+                    interest = "interested_organisation"
+                if interest == "interested_own_body" and state and state != "state_politician":
+                    interest = "interested_own_state"  # a ministry on "its" policy speaks as the state
+                if interest:
+                    cues.append({"kind": "interested_party", **anchor, "evidence": interest})
+                if _withheld_name(self._descriptor(speaker)):
+                    # "a resident who didn't want to be identified": every claim of theirs
+                    cues.append({"kind": "anonymous_info", **anchor, "evidence": "anonymous_speaker"})
         if sentence.channel is not None:
             channel = sentence.channel
             anchor = {"start": channel["start"], "end": channel["end"], "text": channel["text"]}
             if sentence.channel_kind == "self_published":
-                cues.append({"kind": "self_published", **anchor})
+                cues.append({"kind": "self_published", **anchor,
+                             "evidence": sentence.channel_evidence or "self_published_channel"})
             if sentence.channel_kind in ("state_media",) and not any(c["kind"] == "state_source" for c in cues):
-                cues.append({"kind": "state_source", **anchor})
-        # one cue per (kind, span); spans in reading order
-        unique = {}
+                cues.append({"kind": "state_source", **anchor, "evidence": "state_media_channel"})
+        evidence = cue_evidence()
         for cue in cues:
-            unique.setdefault((cue["kind"], cue["start"], cue["end"]), cue)
+            cue["confidence"] = evidence.get(cue.get("evidence", ""), {}).get("confidence", DEFAULT_CONFIDENCE)
+        # one cue per (kind, span), the most confident; spans in reading order
+        unique: dict = {}
+        for cue in cues:
+            key = (cue["kind"], cue["start"], cue["end"])
+            if key not in unique or cue["confidence"] > unique[key]["confidence"]:
+                unique[key] = cue
         return sorted(unique.values(), key=lambda c: (c["start"], c["end"], c["kind"]))
+
+    def _speaker_anchor(self, speaker: dict, mention: dict) -> dict | None:
+        """Where a cue about the speaker points: the mention that names them. A pronoun
+        ("he") is never the anchor: the name it stands for is, and an unresolved pronoun
+        carries no cue about who speaks."""
+        if not _is_pronoun(mention, self.text):
+            return {"start": mention["start"], "end": mention["end"], "text": self.text[mention["start"]:mention["end"]]}
+        named = speaker_span(speaker)
+        if named is None or _is_pronoun(named, self.text):
+            return None
+        return {"start": named["start"], "end": named["end"], "text": self.text[named["start"]:named["end"]]}
+
+    def _scare_evidence(self, region: QuoteRegion, sentence_start: int) -> str:
+        """Why a short quoted phrase may be a scare quote. Quote marks around a title
+        ("Toy Story"), or around words ending a quoted sentence, only quote; a phrase after
+        "so-called", "alleged" or a verb of naming ("branded the event a “shambles”") is
+        one the writer holds at a distance."""
+        inner_start, inner_end = region.inner(self.text)
+        inner = self.text[inner_start:inner_end]
+        words = re.findall(r"[^\W_]+(?:['\u2019-][^\W_]+)*", inner)
+        if _is_title(inner):
+            return "scare_quote_title"
+        if inner.rstrip()[-1:] in (".", ",", "!", "?", ";", ":"):
+            return "scare_quote_quoted_words"
+        before = self.text[max(sentence_start, region.start - 40):region.start].lower()
+        if _distancing().search(before):
+            return "scare_quote_distanced"
+        return "scare_quote_phrase"
 
     def _organisation(self, speaker: dict) -> bool:
         """A company or other organisation speaking for itself ("Brightline said ...")."""
         if speaker["kind"] != "group" or speaker.get("unnamed"):
             return False
         return speaker["text"] in self.org_texts and self.sources.lookup(speaker["text"]) is None
+
+    def _unnamed_group(self, speaker: dict) -> bool:
+        """"Many location companies say", "Others suggested", "Businesses say": a plural of
+        common nouns with no name in it speaks for people the reader cannot identify."""
+        if speaker["kind"] != "group" or not speaker.get("plural") or speaker.get("gpe"):
+            return False
+        words = speaker["text"].replace("\u2019", "'").split()
+        if not words or speaker["text"] in self.org_texts:
+            return False
+        labels = gazetteer_index().labels
+        return not any(w[:1].isupper() and labels.get(w.strip(",.")) not in ("NORP", "GPE") for w in words[1:])
 
     def _unnamed_text(self, text: str) -> bool:
         """"Two officials", "U.S. officials", "Russian and Iranian officials": people without a
@@ -455,6 +532,14 @@ class ClaimBuilder:
             return False
         labels = gazetteer_index().labels
         return not any(w[:1].isupper() and labels.get(w.strip(",.")) not in ("NORP", "GPE") for w in words[1:])
+
+    def _own_possessive(self, speaker: dict, content: str) -> bool:
+        """A possessive in what the speaker says that can stand for the speaker ("Putin
+        claimed his troops ...", "the company said its battery ..."): "his"/"her" for a
+        person, "its"/"their" for a body."""
+        wanted = ("its", "their") if speaker["kind"] != "person" else \
+            {"m": ("his",), "f": ("her",)}.get(speaker.get("gender") or "", ("his", "her"))
+        return any(word.lower() in wanted for word in POSSESSIVES.findall(content))
 
     def _descriptor(self, speaker: dict) -> str:
         """What the document calls the speaker: titles before the name and appositions."""
@@ -479,46 +564,95 @@ class ClaimBuilder:
         self._descriptors[key] = " ".join(parts)
         return self._descriptors[key]
 
-    def _state_source(self, speaker: dict, sentence: Sentence) -> bool:
+    def _state_source(self, speaker: dict, sentence: Sentence) -> str | None:
+        """The evidence that the speaker is the state (a government, a state agency or its
+        officials, state media), or None."""
         if speaker["kind"] == "source":
             row = self.sources.lookup(speaker["key"])
-            return bool(row and row.kind == "state_media")
+            return "state_media" if row and row.kind == "state_media" else None
         if speaker.get("gpe"):
-            return True
+            return "state_country"  # "Moscow announced": a capital speaking is its government
         index = gazetteer_index()
         if index.labels.get(speaker["text"]) == "GPE" or index.kinds.get(speaker.get("key", "")) in ("government",):
-            return True
+            return "state_body"
         descriptor = " " + self._descriptor(speaker).lower() + " "
         private = any(f" {word}" in descriptor for word in PRIVATE_BODIES)
+        found = set()
         for word in lexicon()["government_words"]:
             if private and word in ("president", "chairman", "head", "council", "board", "national", "general"):
                 continue  # "union president", "company chairman": not a state office
             if f" {word} " in descriptor or f" {word}'" in descriptor or f" {word}\u2019" in descriptor:
-                return True
-        return False
+                found.add(word)
+        if not found:
+            return None
+        if speaker["kind"] == "person" and found <= word_set("political_offices"):
+            # a president, senator or candidate speaks as a politician with a side, not as
+            # the voice of a state agency
+            return "state_politician"
+        return "state_office"
 
-    def _interested(self, sentence: Sentence, speaker: dict, mention: dict) -> bool:
+    def _interested(self, sentence: Sentence, speaker: dict, mention: dict) -> str | None:
         f = sentence.features
         text = self.text
         start, end = f["start"], f["end"]
         content = text[start:mention["start"]] + " " + text[mention["end"]:end] \
             if start <= mention["start"] < end else text[start:end]
         if sentence.quote is not None and FIRST_PERSON_GROUP.search(text[max(sentence.quote.start, start):min(sentence.quote.end, end)]):
-            return True
+            return "interested_we"  # "“We will not ...”": the speaker's own side speaking
         descriptor = self._descriptor(speaker).lower()
-        roles = word_set("interest_roles")
-        if any(word.strip(",.()") in roles for word in descriptor.split()):
-            return True
-        if sentence.own is not None and POSSESSIVES.search(content):
-            return True
+        roles = {word.strip(",.()") for word in descriptor.split()} & word_set("interest_roles")
+        if roles - word_set("official_roles"):
+            return "interested_role"  # an owner, a campaign, a company's spokesman
+        if sentence.own is not None and self._own_possessive(speaker, content):
+            # "the company said its battery ...": a body on its own product or conduct
+            return "interested_own" if speaker["kind"] == "person" else "interested_own_body"
+        if roles:
+            return "interested_official"  # an office-holder: a stake only when it is their own side
         # the speaker's own side named in what it says: "Ukrainian" ~ "Ukraine", "Democrats" ~ "Democratic"
         titles = word_set("titles")
         stems = {_stem(w) for w in re.findall(r"[A-Z][\w\u2019'-]+", self._descriptor(speaker))
                  if len(w) >= 4 and w.lower() not in titles}
         stems.discard("")
         if stems and any(_stem(w) in stems for w in re.findall(r"[A-Z][\w\u2019'-]+", content) if len(w) >= 4):
-            return True
+            return "interested_own_side"
+        return None
+
+
+@functools.lru_cache(maxsize=1)
+def _distancing() -> re.Pattern:
+    """"so-called", "alleged", "branded the event a": words just before a quoted phrase
+    that mark it as a label the writer does not adopt."""
+    words = "|".join(re.escape(w) for w in sorted(lexicon()["distancing_words"], key=len, reverse=True))
+    return re.compile(r"\b(?:" + words + r")\b[^.;:!?\"\u201c\u201d]{0,30}$")
+
+
+SMALL_TITLE_WORDS = {"a", "an", "the", "of", "on", "in", "at", "to", "for", "and", "or", "with", "from", "by"}
+
+
+def _is_title(inner: str) -> bool:
+    """"Homicide: Life on the Street", "Toy Story": every word capitalised but the small ones."""
+    words = re.findall(r"[^\W_]+(?:['\u2019-][^\W_]+)*", inner)
+    if not words or not (words[0][:1].isupper() or words[0][:1].isdigit()):
         return False
+    return all(w[:1].isupper() or w[:1].isdigit() or w.lower() in SMALL_TITLE_WORDS for w in words)
+
+
+@functools.lru_cache(maxsize=1)
+def _withheld_phrases() -> re.Pattern:
+    phrases = [p for p in lexicon()["anonymous_info"] if " " in p]
+    return re.compile("|".join(re.escape(p) for p in sorted(phrases, key=len, reverse=True)))
+
+
+def _withheld_name(descriptor: str) -> bool:
+    """The description of a speaker says their name is withheld."""
+    return bool(_withheld_phrases().search(descriptor.lower().replace("\u2019", "'")))
+
+
+def _is_pronoun(span: dict, text: str) -> bool:
+    if span.get("pronoun"):
+        return True
+    words = text[span["start"]:span["end"]].lower().split()
+    return len(words) == 1 and words[0] in SPEAKER_PRONOUNS
 
 
 def _anaphoric(text: str) -> bool:

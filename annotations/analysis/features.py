@@ -530,81 +530,161 @@ def doc_text(doc) -> str:
     return _local.text
 
 
-def _cue(kind: str, doc, start_char: int, end_char: int) -> dict:
-    return {"kind": kind, "start": start_char, "end": end_char, "text": doc_text(doc)[start_char:end_char]}
+def _cue(kind: str, doc, start_char: int, end_char: int, evidence: str) -> dict:
+    return {"kind": kind, "start": start_char, "end": end_char, "text": doc_text(doc)[start_char:end_char],
+            "evidence": evidence}
 
 
-def _token_cue(kind: str, token: Token) -> dict:
-    return {"kind": kind, "start": token.idx, "end": token.idx + len(token.text), "text": token.text}
+def _token_cue(kind: str, token: Token, evidence: str) -> dict:
+    return {"kind": kind, "start": token.idx, "end": token.idx + len(token.text), "text": token.text,
+            "evidence": evidence}
+
+
+def _number_end(tokens: list, i: int) -> int:
+    """Token index after the number starting at ``tokens[i]``: "20", "1,500", "12 million",
+    "$4.5 billion", "three dozen" (a span never ends inside the number it qualifies)."""
+    j = i
+    while j < len(tokens) and (tokens[j].like_num or tokens[j].text in ("$", "\u00a3", "\u20ac")
+                               or tokens[j].lower_ in ("dozen", "hundred", "thousand", "million", "billion",
+                                                       "trillion", "half", "quarter", "third")):
+        j += 1
+    return max(j, i + 1)
+
+
+def _modal_future(token: Token) -> bool:
+    """"will reopen", "'ll find", "shall be": a modal of the future on a verb that is not
+    a perfect ("would have lost" is a counterfactual about the past)."""
+    head = token.head
+    if head.pos_ not in ("VERB", "AUX") or head.i == token.i:
+        return False
+    return not any(c.lower_ == "have" and c.dep_ == "aux" and c.i > token.i for c in head.children)
+
+
+def _intensifies(token: Token) -> bool:
+    """An intensifying adverb on a predicate or its modifier ("absolutely unprecedented",
+    "strongly criticized"), not "the very model" (a determiner-like adjective)."""
+    return token.pos_ == "ADV" and token.dep_ in ("advmod", "amod") and token.head.pos_ in ("ADJ", "ADV", "VERB", "AUX")
 
 
 def lexical_cues(sent: Span, tokens: list | None = None) -> list[dict]:
+    """Cue candidates from words, each with the grammar that makes it one (``evidence``);
+    how far each kind of evidence is trusted is decided in claims.py from data/cue_evidence.json."""
     doc = sent.doc
     cues: list[dict] = []
     hedges, boosters = word_set("hedges"), word_set("boosters")
-    denials, predictions = word_set("denials"), word_set("prediction_words")
+    denials = word_set("denials")
     index = gazetteer_index()
     tokens = tokens if tokens is not None else list(sent)
     for i, token in enumerate(tokens):
         low = token.lower_
         lemma = token.lemma_.lower()
         if low in hedges:
-            if low in ("may", "might", "could") and token.tag_ != "MD":
-                pass
+            if low in ("may", "might", "could"):
+                if token.tag_ == "MD":
+                    # "could" under a past verb is often past ability ("knew that apps could track")
+                    embedded = low == "could" and token.head.dep_ in ("ccomp", "relcl", "acl", "advcl", "xcomp")
+                    cues.append(_token_cue("hedge", token, "hedge_modal_embedded" if embedded else "hedge_modal"))
             elif low in ("claim", "claims") and token.pos_ == "NOUN" and i > 0 and tokens[i - 1].lower_ in ("the", "his", "her", "their", "its"):
                 pass
+            elif token.pos_ == "ADV":
+                cues.append(_token_cue("hedge", token, "hedge_adverb"))
+            elif token.pos_ in ("VERB", "AUX") and (token.tag_ == "VBN" or any(c.dep_ == "neg" for c in token.children)):
+                # "delays are expected", "an estimated $21 billion", "don't think": a participle
+                # or a negated belief, not the speaker hedging
+                cues.append(_token_cue("hedge", token, "hedge_participle"))
+            elif token.pos_ in ("VERB", "AUX"):
+                cues.append(_token_cue("hedge", token, "hedge_verb"))
+            elif token.pos_ == "ADJ":
+                cues.append(_token_cue("hedge", token, "hedge_adjective"))
             else:
-                cues.append(_token_cue("hedge", token))
+                cues.append(_token_cue("hedge", token, "hedge_noun"))
         if low in boosters:
             if low == "hard" and token.pos_ != "ADV":
                 pass
             elif low in ("critical", "huge", "massive", "perfect", "historic", "disaster") and token.pos_ not in ("ADJ", "ADV"):
                 pass
+            elif low in ("best", "worst", "biggest", "greatest"):
+                cues.append(_token_cue("booster", token, "booster_superlative"))  # a ranking, often a fact
+            elif _intensifies(token):
+                cues.append(_token_cue("booster", token, "booster_intensifier"))
+            elif token.pos_ == "ADV":
+                cues.append(_token_cue("booster", token, "booster_adverb"))
             else:
-                cues.append(_token_cue("booster", token))
+                cues.append(_token_cue("booster", token, "booster_adjective"))
         if low == "most" and i + 1 < len(tokens) and tokens[i + 1].pos_ == "ADJ":
-            cues.append(_cue("booster", doc, token.idx, tokens[i + 1].idx + len(tokens[i + 1].text)))
+            cues.append(_cue("booster", doc, token.idx, tokens[i + 1].idx + len(tokens[i + 1].text), "booster_superlative"))
         if low in word_set("vague_quantity_words"):
             ok = True
             if low == "some" and token.pos_ not in ("DET", "PRON"):
                 ok = False
             if low == "most" and i + 1 < len(tokens) and tokens[i + 1].pos_ == "ADJ":
                 ok = False
-            if low == "much" and (i > 0 and tokens[i - 1].lower_ in ("very", "so", "too", "how", "as")):
-                ok = False
+            if low == "much" and (token.pos_ == "ADV" or i > 0 and tokens[i - 1].lower_ in ("very", "so", "too", "how", "as")):
+                ok = False  # "much more heavy-handed", "much in demand": degree, not amount
+            if low in ("many", "few") and i > 0 and tokens[i - 1].lower_ in ("so", "next", "last", "first", "the"):
+                ok = False  # "so many ways", "the next few model runs"
             if low == "few" and i > 0 and tokens[i - 1].lower_ == "a":
                 ok = False  # "a few" is matched as a phrase
             if low in ("variety", "handful") and not (i > 0 and tokens[i - 1].lower_ == "a"):
                 ok = False
             if ok:
-                cues.append(_token_cue("vague_quantity", token))
+                cues.append(_token_cue("vague_quantity", token, "vague_word"))
         if low in denials or lemma in ("deny", "refute", "fabricate"):
-            if not (low == "lie" and token.pos_ == "VERB" and lemma == "lie" and token.tag_ != "VBZ"):
-                cues.append(_token_cue("denial", token))
-        if (low in MODALS_WILL and token.tag_ == "MD") or lemma in ("predict", "forecast", "pledge", "promise", "vow", "intend") \
-                or low in ("future", "eventually", "upcoming", "prediction", "predictions", "chance") \
-                or (lemma in ("expect", "plan", "worry", "concern", "risk", "threaten") and low in predictions | {"concerns", "concern", "worry", "worries"}):
-            cues.append(_token_cue("prediction", token))
+            if low == "lie" and token.pos_ == "VERB" and lemma == "lie" and token.tag_ != "VBZ":
+                pass
+            elif lemma in ("lie",) and token.pos_ == "VERB":
+                pass  # "the difference lies in": to be located, not to tell a lie
+            elif token.pos_ in ("VERB", "AUX") and any(c.dep_ in ("auxpass", "nsubjpass") for c in token.children):
+                cues.append(_token_cue("denial", token, "denial_passive"))  # "that push was rejected": nobody speaks
+            elif token.pos_ in ("VERB", "AUX"):
+                cues.append(_token_cue("denial", token, "denial_verb"))
+            elif token.pos_ == "ADJ" and token.dep_ in ("acomp", "attr", "ROOT", "conj", "oprd", "xcomp"):
+                cues.append(_token_cue("denial", token, "denial_predicate"))  # "the report is false"
+            else:
+                cues.append(_token_cue("denial", token, "denial_word"))
+        if low in MODALS_WILL and token.tag_ == "MD":
+            if low == "would":
+                cues.append(_token_cue("prediction", token, "prediction_would" if _modal_future(token) else "prediction_counterfactual"))
+            elif _modal_future(token):
+                cues.append(_token_cue("prediction", token, "prediction_will"))
+        elif lemma in ("predict", "forecast", "pledge", "promise", "vow", "intend", "expect", "plan", "warn", "threaten") \
+                and token.pos_ == "VERB":
+            # what someone foresees or commits to: "predicts that trickle will become a rush"
+            cues.append(_token_cue("prediction", token, "prediction_verb"))
+        elif low in ("prediction", "predictions", "forecast", "forecasts", "outlook"):
+            cues.append(_token_cue("prediction", token, "prediction_noun"))
+        elif low in ("future", "eventually", "upcoming", "soon"):
+            cues.append(_token_cue("prediction", token, "prediction_time"))
         if low == "going" and i + 1 < len(tokens) and tokens[i + 1].lower_ == "to" and i + 2 < len(tokens) and tokens[i + 2].pos_ in ("VERB", "AUX"):
-            cues.append(_cue("prediction", doc, token.idx, tokens[i + 1].idx + 2))
-    # ALL-CAPS runs (shouting): two or more capitalised words that are not known acronyms
+            cues.append(_cue("prediction", doc, token.idx, tokens[i + 1].idx + 2, "prediction_going_to"))
+    # ALL-CAPS runs (shouting): three or more capitalised words that are not known acronyms;
+    # the span ends on a word that completes the phrase, never on "AND", "IN", "THE"
     run: list[Token] = []
     for token in tokens + [None]:
         if token is not None and token.is_alpha and len(token) >= 2 and token.is_upper \
                 and not (index.labels.get(token.text) and len(token) <= 5):
             run.append(token)
             continue
+        if token is not None and token.is_alpha and len(token) == 1 and token.is_upper and run:
+            run.append(token)  # "A", "I" inside a shouted passage
+            continue
         if token is not None and run and (token.is_punct or token.is_space) and token.text != "\n":
             continue  # punctuation inside a shouted passage
+        while run and (run[-1].is_stop or run[-1].pos_ in ("ADP", "CCONJ", "DET", "PART", "SCONJ", "PRON")
+                       or run[-1].dep_ in ("prep", "cc", "det", "aux", "mark")):
+            run.pop()
         if len(run) >= 3:
-            cues.append(_cue("booster", doc, run[0].idx, run[-1].idx + len(run[-1].text)))
+            cues.append(_cue("booster", doc, run[0].idx, run[-1].idx + len(run[-1].text), "booster_caps"))
         run = []
     text = sent.text.lower()
     base = sent.start_char
     for kind, name in (("hedge", "hedge_phrases"), ("booster", "booster_phrases"), ("denial", "denial_phrases"),
                        ("prediction", "prediction_phrases"), ("anonymous_info", "anonymous_info")):
         for match in _phrase_regex(name).finditer(text):
-            cues.append(_cue(kind, doc, base + match.start(), base + match.end()))
+            evidence = f"{kind}_phrase"
+            if kind == "anonymous_info" and " " not in match.group(0):
+                evidence = "anonymous_info_word"  # "anonymous data", "industry insiders": not a withheld name
+            cues.append(_cue(kind, doc, base + match.start(), base + match.end(), evidence))
     vague_phrases = _phrase_regex("vague_quantity_phrases")
     for match in vague_phrases.finditer(text):
         phrase = match.group(0)
@@ -613,12 +693,19 @@ def lexical_cues(sent: Span, tokens: list | None = None) -> list[dict]:
                       "at least", "up to", "more than", "less than", "fewer than", "as many as", "as much as",
                       "as few as", "an estimated", "close to", "upwards of", "a large", "a small"):
             continue
-        cues.append(_cue("vague_quantity", doc, base + match.start(), base + match.end()))
+        cues.append(_cue("vague_quantity", doc, base + match.start(), base + match.end(), "vague_phrase"))
     for regex in (APPROX_NUMBER, OR_SO):
         for match in regex.finditer(sent.text):
-            cues.append(_cue("vague_quantity", doc, base + match.start(), base + match.end()))
+            s, e = base + match.start(), base + match.end()
+            # the regex stops at the number's first digit: the span takes the whole number
+            # ("more than 20", "up to 12", "about $4.5 billion")
+            last = next((k for k in range(len(tokens) - 1, -1, -1) if tokens[k].idx < e), None)
+            if last is not None and regex is APPROX_NUMBER:
+                stop = _number_end(tokens, last)
+                e = max(e, tokens[stop - 1].idx + len(tokens[stop - 1].text))
+            cues.append(_cue("vague_quantity", doc, s, e, "vague_approximate"))
     for match in re.finditer(r"\b(?:a large|a small|a significant|a substantial)\s+(?:proportion|share|part|number|amount|portion|majority)\b", text):
-        cues.append(_cue("vague_quantity", doc, base + match.start(), base + match.end()))
+        cues.append(_cue("vague_quantity", doc, base + match.start(), base + match.end(), "vague_phrase"))
     return cues
 
 

@@ -53,6 +53,22 @@ def lexicon() -> dict:
     return data
 
 
+@lru_cache(maxsize=1)
+def _cue_evidence_data() -> dict:
+    return json.loads(_data_text("cue_evidence.json"))
+
+
+def cue_evidence() -> dict[str, dict]:
+    """Evidence id -> {"confidence", "because"}: how far each rule that finds a cue is trusted
+    (measured as the share of its cues a careful reader agrees with) and what it saw."""
+    return _cue_evidence_data()["evidence"]
+
+
+def cue_threshold() -> float:
+    """Cues at or above this confidence are the claim's ``cues``; the rest are ``weak_cues``."""
+    return float(_cue_evidence_data()["threshold"])
+
+
 @lru_cache(maxsize=None)
 def word_set(name: str) -> frozenset[str]:
     return frozenset(w.lower() for w in lexicon()[name])

@@ -114,6 +114,7 @@ def analyse_records(text: str, entities: list[dict], features: list[dict]) -> di
             "speaker": _span(sentence.speaker),
             "channel": _span(sentence.channel),
             "cues": sentence.cues,
+            "weak_cues": sentence.weak_cues,
             "score": claim_score(sentence),
         })
         infos[claim_id] = {
