@@ -24,6 +24,7 @@ PLACEHOLDER = re.compile(r"^\s*\[[^\]]*\]\s*$")
 DATELINE = re.compile(r"^[A-Z][A-Z .'\-]+(?:,[^()\n]{0,40})?\s*\([^)\n]{1,40}\)\s*(?:-|--|\u2014|\u2013)\s*")
 # "By Jane Smith and Tom Lee, Associated Press", "Reporting by ...": who wrote it, not a claim
 BYLINE = re.compile(r"^(?i:by|written by|reporting by|photos? by)\s+[A-Z][\w.'\-]*(?:\s+(?:[A-Z][\w.'\-]*|and|de|la|le|da|di|du|del|der|van|von|al|el|bin|ibn))*\s*(?:[,|\-\u2014]\s*[A-Z][\w .'&\-]*)?\.?$")
+FIRST_PERSON = re.compile(r"\b(?:I|me|my|mine|we|our|us)\b")
 FIRST_PERSON_GROUP = re.compile(r"\b(?:we|our|ours|us|ourselves)\b", re.IGNORECASE)
 POSSESSIVES = re.compile(r"\b(?:his|her|its|their)\b", re.IGNORECASE)
 GENERIC_MEDIA = {"platform", "account", "page", "channel", "website", "feed", "site"}
@@ -312,9 +313,19 @@ class ClaimBuilder:
         dateline = DATELINE.match(text[start:end])
         if dateline:
             start += dateline.end()  # "KYIV (Reuters) -": the wire that filed the story, not a channel
+        names = f.get("names") or []
+
+        def carries(span: dict) -> bool:
+            """"projects such as The New York Times 1619 Project": a name that is only
+            mentioned is no channel; "told Reuters", "according to TASS" are."""
+            roles = [n["channel"] for n in names if n["start"] < span["end"] and span["start"] < n["end"]]
+            return not roles or any(roles)
+
         table_mentions = []
         for s, e, row in self.sources.find_all(text[start:end]):
             span = {"start": start + s, "end": start + e, "text": text[start + s:start + e], "row": row}
+            if not carries(span):
+                continue
             if outside_speaker(span) and not (speaker and speaker.get("source") == row.name):
                 table_mentions.append(span)
         nouns = [c for c in f["channels"] if outside_speaker(c) and c["start"] >= start]
@@ -343,12 +354,17 @@ class ClaimBuilder:
             if noun["kind"] == "self_published":
                 return {k: noun[k] for k in ("start", "end", "text")}, "self_published"
         for outlet in f["outlets"]:  # "in an interview with the BBC": the outlet carried it
-            if outside_speaker(outlet) and outlet["start"] >= start and outlet["text"] != (speaker or {}).get("text"):
+            if outside_speaker(outlet) and outlet["start"] >= start and outlet["text"] != (speaker or {}).get("text") \
+                    and carries(outlet):
                 kind = "self_published" if outlet["kind"] == "platform" else "outlet"
                 return {k: outlet[k] for k in ("start", "end", "text")}, kind
         if nouns:
             noun = nouns[0]
             return {k: noun[k] for k in ("start", "end", "text")}, noun["kind"]
+        document = (f.get("according") or {}).get("document") or (f.get("according") or {}).get("via")
+        if document is not None:
+            # "according to the report", "according to a statement by the ministry": the document carried it
+            return {k: document[k] for k in ("start", "end", "text")}, "document"
         return None, None
 
     def _channels(self) -> None:
@@ -363,8 +379,19 @@ class ClaimBuilder:
                 continue
             channel, kind = self._sentence_channel(sentence)
             key = speaker["key"] if speaker else None
+            intro = sentence.features.get("intro")
+            if channel is not None and key is None and intro is not None and intro.get("key"):
+                # "A source provided ... a memo ..., which include:": the memo carries the list below
+                last_channel[intro["key"]] = (sentence.index, channel, kind)
+                continue
             if channel is None and key is None:
                 # "Putin ... at a Kremlin press conference": remembered for his claims that follow
+                continue
+            according = (sentence.features.get("according") or {}).get("document")
+            if key is None and channel is not None and (kind == "document" or according is not None
+                                                        and according["start"] <= channel["start"] < according["end"]):
+                # "According to the report, ...": the report carried it, whoever wrote it
+                sentence.channel, sentence.channel_kind = channel, kind
                 continue
             remembered = last_channel.get(key) if key else None
             if channel is not None and remembered and _anaphoric(channel["text"]) \
@@ -428,6 +455,12 @@ class ClaimBuilder:
             if words <= 3 and not whole:
                 cues.append({"kind": "scare_quote", "start": s, "end": e, "text": text[s:e],
                              "evidence": self._scare_evidence(region, start)})
+        if sentence.speaker is not None and sentence.own is None and sentence.quote is None \
+                and FIRST_PERSON.search(text[start:end]):
+            # a witness's account in the first person, given to the speaker without quote
+            # marks ("I had to go to the immigration service"): their own words
+            cues.append({"kind": "direct_quote", "start": start, "end": end, "text": text[start:end],
+                         "evidence": "direct_quote_testimony"})
         speaker = sentence.speaker
         mention = sentence.speaker_mention or (speaker_span(speaker) if speaker else None)
         if speaker is not None:
@@ -450,12 +483,13 @@ class ClaimBuilder:
                 state = self._state_source(speaker, sentence)
                 if state:
                     cues.append({"kind": "state_source", **anchor, "evidence": state})
-                interest = self._interested(sentence, speaker, mention)
-                if interest is None and self._organisation(speaker) and not state:
-                    interest = "interested_organisation"
-                if interest == "interested_own_body" and state and state != "state_politician":
-                    interest = "interested_own_state"  # a ministry on "its" policy speaks as the state
-                if interest:
+                interests = self._interested(sentence, speaker, mention)
+                if self._organisation(speaker) and not state:
+                    interests.append("interested_organisation")
+                if state and state != "state_politician":
+                    # a ministry on "its" policy speaks as the state
+                    interests = ["interested_own_state" if e == "interested_own_body" else e for e in interests]
+                for interest in interests:
                     cues.append({"kind": "interested_party", **anchor, "evidence": interest})
                 if _withheld_name(self._descriptor(speaker)):
                     # "a resident who didn't want to be identified": every claim of theirs
@@ -468,16 +502,7 @@ class ClaimBuilder:
                              "evidence": sentence.channel_evidence or "self_published_channel"})
             if sentence.channel_kind in ("state_media",) and not any(c["kind"] == "state_source" for c in cues):
                 cues.append({"kind": "state_source", **anchor, "evidence": "state_media_channel"})
-        evidence = cue_evidence()
-        for cue in cues:
-            cue["confidence"] = evidence.get(cue.get("evidence", ""), {}).get("confidence", DEFAULT_CONFIDENCE)
-        # one cue per (kind, span), the most confident; spans in reading order
-        unique: dict = {}
-        for cue in cues:
-            key = (cue["kind"], cue["start"], cue["end"])
-            if key not in unique or cue["confidence"] > unique[key]["confidence"]:
-                unique[key] = cue
-        return sorted(unique.values(), key=lambda c: (c["start"], c["end"], c["kind"]))
+        return _merge(cues)
 
     def _speaker_anchor(self, speaker: dict, mention: dict) -> dict | None:
         """Where a cue about the speaker points: the mention that names them. A pronoun
@@ -561,6 +586,8 @@ class ClaimBuilder:
             after = self.text[ent["end"]:ent["end"] + 80].split("\n")[0]
             if after.startswith(","):
                 parts.append(after[1:].split(",")[0])
+            elif after.startswith(" ("):
+                parts.append(after[2:].split(")")[0])  # "Lorena (not her real name)"
         self._descriptors[key] = " ".join(parts)
         return self._descriptors[key]
 
@@ -591,31 +618,34 @@ class ClaimBuilder:
             return "state_politician"
         return "state_office"
 
-    def _interested(self, sentence: Sentence, speaker: dict, mention: dict) -> str | None:
+    def _interested(self, sentence: Sentence, speaker: dict, mention: dict) -> list[str]:
+        """Every sign that the speaker has a stake in this claim (their side, product or
+        conduct); several weak signs together make a confident cue (see ``_cues``)."""
         f = sentence.features
         text = self.text
         start, end = f["start"], f["end"]
         content = text[start:mention["start"]] + " " + text[mention["end"]:end] \
             if start <= mention["start"] < end else text[start:end]
+        found = []
         if sentence.quote is not None and FIRST_PERSON_GROUP.search(text[max(sentence.quote.start, start):min(sentence.quote.end, end)]):
-            return "interested_we"  # "“We will not ...”": the speaker's own side speaking
+            found.append("interested_we")  # "“We will not ...”": the speaker's own side speaking
         descriptor = self._descriptor(speaker).lower()
         roles = {word.strip(",.()") for word in descriptor.split()} & word_set("interest_roles")
         if roles - word_set("official_roles"):
-            return "interested_role"  # an owner, a campaign, a company's spokesman
+            found.append("interested_role")  # an owner, a campaign, a company's spokesman
+        elif roles:
+            found.append("interested_official")  # an office-holder: a stake only when it is their own side
         if sentence.own is not None and self._own_possessive(speaker, content):
             # "the company said its battery ...": a body on its own product or conduct
-            return "interested_own" if speaker["kind"] == "person" else "interested_own_body"
-        if roles:
-            return "interested_official"  # an office-holder: a stake only when it is their own side
+            found.append("interested_own" if speaker["kind"] == "person" else "interested_own_body")
         # the speaker's own side named in what it says: "Ukrainian" ~ "Ukraine", "Democrats" ~ "Democratic"
         titles = word_set("titles")
         stems = {_stem(w) for w in re.findall(r"[A-Z][\w\u2019'-]+", self._descriptor(speaker))
                  if len(w) >= 4 and w.lower() not in titles}
         stems.discard("")
         if stems and any(_stem(w) in stems for w in re.findall(r"[A-Z][\w\u2019'-]+", content) if len(w) >= 4):
-            return "interested_own_side"
-        return None
+            found.append("interested_own_side")
+        return found
 
 
 @functools.lru_cache(maxsize=1)
@@ -635,6 +665,27 @@ def _is_title(inner: str) -> bool:
     if not words or not (words[0][:1].isupper() or words[0][:1].isdigit()):
         return False
     return all(w[:1].isupper() or w[:1].isdigit() or w.lower() in SMALL_TITLE_WORDS for w in words)
+
+
+def _merge(cues: list[dict]) -> list[dict]:
+    """One cue per (kind, span), in reading order. Its confidence comes from its evidence
+    (data/cue_evidence.json); independent signs for one cue combine as a noisy-or
+    (an official who also speaks of "its forces": 1 - (1 - 0.46)(1 - 0.44))."""
+    table = cue_evidence()
+    unique: dict = {}
+    for cue in cues:
+        key = (cue["kind"], cue["start"], cue["end"])
+        if key in unique:
+            if cue["evidence"] not in unique[key]["evidence"].split("+"):
+                unique[key]["evidence"] += "+" + cue["evidence"]
+        else:
+            unique[key] = dict(cue)
+    for cue in unique.values():
+        doubt = 1.0
+        for evidence in cue["evidence"].split("+"):
+            doubt *= 1.0 - table.get(evidence, {}).get("confidence", DEFAULT_CONFIDENCE)
+        cue["confidence"] = round(1.0 - doubt, 2)
+    return sorted(unique.values(), key=lambda c: (c["start"], c["end"], c["kind"]))
 
 
 @functools.lru_cache(maxsize=1)

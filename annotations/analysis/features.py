@@ -468,6 +468,10 @@ def channel_candidates(sent: Span, quotes: list[QuoteRegion], tokens: list | Non
         if token.pos_ not in ("NOUN", "PROPN") or _in_quote(quotes, token):
             continue
         lemma = token.lemma_.lower()
+        # the tokenizer splits "e-mail" into "e", "-", "mail"
+        split_email = lemma == "mail" and token.i >= 2 and doc[token.i - 1].text == "-" and doc[token.i - 2].lower_ == "e"
+        if split_email:
+            lemma = "e-mail"
         if lemma not in channel_nouns and token.lower_ not in channel_nouns:
             continue
         head = token.head
@@ -475,7 +479,7 @@ def channel_candidates(sent: Span, quotes: list[QuoteRegion], tokens: list | Non
         via_verb = token.dep_ in ("dobj",) and head.lemma_.lower() in PUBLISH_VERBS
         if not (via_prep or via_verb):
             continue
-        start = token.left_edge.i
+        start = min(token.left_edge.i, doc[token.i - 2].left_edge.i) if split_email else token.left_edge.i
         end = token.i + 1
         for child in token.children:  # keep "conference call", drop relative clauses
             if child.i > token.i and child.dep_ in ("compound",):
@@ -492,6 +496,9 @@ def channel_candidates(sent: Span, quotes: list[QuoteRegion], tokens: list | Non
     for token in tokens if tokens is not None else sent:
         if token.lemma_.lower() == "tell" and token.pos_ == "VERB":
             for child in token.children:
+                if child.dep_ in ("dobj", "dative") and child.lemma_.lower() in word_set("press_audiences"):
+                    # "told reporters", "told a news conference": the press carried it
+                    out.append({**_char_span(doc, *_np_bounds(child)), "kind": "medium", "noun": child.lemma_.lower()})
                 if child.dep_ in ("dobj", "dative") and child.pos_ == "PROPN":
                     start, end = _np_bounds(child)
                     while start < end and doc[start].lower_ in ("the", "a", "an"):
@@ -516,6 +523,31 @@ def outlet_mentions(sent: Span) -> list[dict]:
             out.append({"start": ent.start_char, "end": ent.end_char, "text": ent.text,
                         "kind": kinds.get(ent.text, "outlet")})
     return out
+
+
+def _carries_words(token: Token, depth: int = 0) -> bool:
+    """Whether a name stands where a channel stands: "according to TASS", "told Reuters",
+    "TASS reported", "in an interview with CNN", "TASS's report", "the agency, Ukrinform"
+    (not "such as The New York Times 1619 Project", where it only names a thing)."""
+    dep, head = token.dep_, token.head
+    if dep == "pobj" and head.lower_ in CHANNEL_PREPS | {"with", "by", "to"}:
+        return True
+    if dep in ("dobj", "dative") and head.lemma_.lower() in ("tell", "give", "speak"):
+        return True
+    if dep in ("nsubj", "nsubjpass") and (head.lemma_.lower() in reporting_verbs() or head.lemma_.lower() in PUBLISH_VERBS):
+        return True
+    if dep in ("poss", "compound", "nmod") and head.lemma_.lower() in word_set("channel_nouns"):
+        return True
+    if dep in ("appos", "conj") and head.i != token.i and depth < 3:
+        return _carries_words(head, depth + 1)
+    return False
+
+
+def name_roles(sent: Span) -> list[dict]:
+    """Each name of the sentence and whether it stands where a channel would (see above)."""
+    return [{"start": ent.start_char, "end": ent.end_char, "channel": _carries_words(ent.root)}
+            for ent in ents_between(sent.doc, sent.start, sent.end)
+            if ent.label_ in ("ORG", "PERSON", "FAC", "WORK_OF_ART", "PRODUCT", "GPE", "NORP")]
 
 
 # ---------------------------------------------------------------------------
@@ -584,6 +616,9 @@ def lexical_cues(sent: Span, tokens: list | None = None) -> list[dict]:
                     # "could" under a past verb is often past ability ("knew that apps could track")
                     embedded = low == "could" and token.head.dep_ in ("ccomp", "relcl", "acl", "advcl", "xcomp")
                     cues.append(_token_cue("hedge", token, "hedge_modal_embedded" if embedded else "hedge_modal"))
+                    if not embedded and _modal_future(token):
+                        # "the state could get soaked": a possible future event is also a forecast
+                        cues.append(_token_cue("prediction", token, "prediction_possible"))
             elif low in ("claim", "claims") and token.pos_ == "NOUN" and i > 0 and tokens[i - 1].lower_ in ("the", "his", "her", "their", "its"):
                 pass
             elif token.pos_ == "ADV":
@@ -605,6 +640,10 @@ def lexical_cues(sent: Span, tokens: list | None = None) -> list[dict]:
                 pass
             elif low in ("best", "worst", "biggest", "greatest"):
                 cues.append(_token_cue("booster", token, "booster_superlative"))  # a ranking, often a fact
+            elif _intensifies(token) and token.head.lower_ in boosters and token.head.i > token.i:
+                # "absolutely unprecedented", "very, very strong": emphasis stacked on emphasis
+                head = token.head
+                cues.append(_cue("booster", doc, token.idx, head.idx + len(head.text), "booster_stacked"))
             elif _intensifies(token):
                 cues.append(_token_cue("booster", token, "booster_intensifier"))
             elif token.pos_ == "ADV":
@@ -655,6 +694,11 @@ def lexical_cues(sent: Span, tokens: list | None = None) -> list[dict]:
             cues.append(_token_cue("prediction", token, "prediction_noun"))
         elif low in ("future", "eventually", "upcoming", "soon"):
             cues.append(_token_cue("prediction", token, "prediction_time"))
+        elif low in ("likely", "unlikely") and token.pos_ == "ADJ" and any(c.dep_ == "xcomp" for c in token.children):
+            cues.append(_token_cue("prediction", token, "prediction_likely"))  # "is likely to form"
+        elif low in ("chance", "chances", "odds", "probability") and i + 1 < len(tokens) and tokens[i + 1].lower_ == "of" \
+                and i + 2 < len(tokens) and tokens[i + 2].tag_ == "VBG":
+            cues.append(_token_cue("prediction", token, "prediction_chance"))  # "a 50% chance of becoming"
         if low == "going" and i + 1 < len(tokens) and tokens[i + 1].lower_ == "to" and i + 2 < len(tokens) and tokens[i + 2].pos_ in ("VERB", "AUX"):
             cues.append(_cue("prediction", doc, token.idx, tokens[i + 1].idx + 2, "prediction_going_to"))
     # ALL-CAPS runs (shouting): three or more capitalised words that are not known acronyms;
@@ -793,6 +837,7 @@ def sentence_features(sent: Span, quotes: list[QuoteRegion]) -> dict:
         "groups": groups,
         "channels": channel_candidates(sent, quotes, tokens),
         "outlets": outlet_mentions(sent),
+        "names": name_roles(sent),
         "cues": lexical_cues(sent, tokens),
         "negations": negations,
         "keys": _content_keys(sent, tokens),

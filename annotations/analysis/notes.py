@@ -7,7 +7,7 @@ can be trusted, with the table's citation).
 
 from __future__ import annotations
 
-from annotations.analysis.kinds import kinds
+from annotations.analysis.kinds import explain, kinds
 from annotations.analysis.resources import SourceTable
 
 
@@ -35,7 +35,12 @@ def cue_notes(claims: list[dict]) -> list[dict]:
                 "note": f"{what}{who}: \u201c{cue['text']}\u201d \u2014 {why}.",
                 "claim": claim["id"],
                 "claims": [claim["id"]],
+                "label": cue.get("label") or entry.label,
+                "explanation": cue.get("explanation") or explain(cue["kind"], cue["text"], "", speaker),
             }
+            for key in ("source", "citation"):
+                if cue.get(key):
+                    note[key] = cue[key]
             seen[key] = note
             notes.append(note)
     return notes
@@ -48,6 +53,8 @@ def source_notes(text: str, table: SourceTable) -> list[dict]:
             "start": start, "end": end, "text": text[start:end],
             "kind": "source", "severity": row.severity,
             "note": f"{row.name}: {row.note()}",
+            "label": kinds()["source"].label,
+            "explanation": explain("source", text[start:end], f"{row.what}, {row.reliability}"),
             "source": row.name,
             "source_kind": row.kind,
             "citation": row.citation,

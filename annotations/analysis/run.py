@@ -23,12 +23,15 @@ from annotations.analysis.claims import ClaimBuilder
 from annotations.analysis.contradictions import find_contradictions
 from annotations.analysis.entities import propagate_names, vote_labels
 from annotations.analysis.extract import doc_records
+from annotations.analysis.kinds import explain, plain_label
 from annotations.analysis.notes import reliability_notes
 from annotations.analysis.quotes import find_quotes
-from annotations.analysis.resources import SourceTableError, load_source_table
+from annotations.analysis.resources import SourceTableError, cue_evidence, load_source_table
 from annotations.document import Document
 
 BATCH_SIZE = 32
+# cues about who speaks or through what: these can point at a source of the source table
+SOURCE_CUES = {"state_source", "self_published", "interested_party", "unnamed_source"}
 PARALLEL_CHARS = 150_000  # below this, starting a second process costs more than it saves
 
 
@@ -97,7 +100,9 @@ def analyse_records(text: str, entities: list[dict], features: list[dict]) -> di
         # a broken user file must not stop the analysis: use the shipped table and say so
         table = load_source_table(include_user=False)
         problems.append({"start": 0, "end": 0, "text": "", "kind": "config", "severity": "warning",
-                         "note": f"Your source table was not used: {error}"})
+                         "note": f"Your source table was not used: {error}",
+                         "label": plain_label("config"),
+                         "explanation": explain("config", "", f"your source table was not used: {error}")})
     quotes = find_quotes(text)
     builder = ClaimBuilder(text, features, entities, quotes, table)
     sentences = builder.build()
@@ -106,6 +111,9 @@ def analyse_records(text: str, entities: list[dict], features: list[dict]) -> di
     for number, sentence in enumerate(sentences, 1):
         f = sentence.features
         claim_id = f"c{number}"
+        speaker_text = sentence.speaker["text"] if sentence.speaker else None
+        for cue in sentence.cues + sentence.weak_cues:
+            describe_cue(cue, speaker_text, table)
         claims.append({
             "id": claim_id,
             "start": f["start"],
@@ -134,6 +142,21 @@ def analyse_records(text: str, entities: list[dict], features: list[dict]) -> di
         "notes": notes,
         "contradictions": contradictions,
     }
+
+
+def describe_cue(cue: dict, speaker: str | None, table) -> None:
+    """Plain words for a cue: its ``label``, a one-sentence ``explanation`` for this claim
+    and, when it points at a source of the source table, that source and its ``citation``."""
+    evidence = cue_evidence()
+    because = " and ".join(evidence[e]["because"] for e in cue.get("evidence", "").split("+") if e in evidence)
+    cue["label"] = plain_label(cue["kind"])
+    cue["explanation"] = explain(cue["kind"], cue["text"], because, speaker)
+    if cue["kind"] in SOURCE_CUES:
+        found = table.find_all(cue["text"])
+        if found:
+            row = found[0][2]
+            cue["source"] = row.name
+            cue["citation"] = row.citation
 
 
 def _span(value: dict | None) -> dict | None:

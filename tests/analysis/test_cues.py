@@ -56,3 +56,141 @@ def test_notes_explain_cues_and_point_at_them(analyse):
     assert "Unnamed source" in notes[0]["note"]
     assert text[notes[0]["start"]:notes[0]["end"]] == notes[0]["text"]
     assert notes[0]["claim"] == claim_with(result, "bridge")["id"]
+
+
+# -- each cue kind is tied to its evidence: what looks like a cue but is not one -----------
+
+def cues_of(result: dict, fragment: str, kind: str) -> list[dict]:
+    return [c for c in claim_with(result, fragment)["cues"] if c["kind"] == kind]
+
+
+def all_cues_of(result: dict, fragment: str, kind: str) -> list[dict]:
+    claim = claim_with(result, fragment)
+    return [c for c in claim["cues"] + claim["weak_cues"] if c["kind"] == kind]
+
+
+NOT_CUES = [
+    # a noun of worry is no statement about the future
+    ("Investors voiced concerns about the merger, the analyst said.", "prediction"),
+    # a counterfactual about the past is no forecast
+    ("Without the rescue, savers would have lost their deposits, the minister said.", "prediction"),
+    # a superlative states a ranking, not emphasis
+    ("The dam is the biggest in the country, engineers said.", "booster"),
+    # a private e-mail is a channel, not the speaker publishing
+    ("The company's spokesman said in an email that the plant was safe.", "self_published"),
+    # a quoted title is a title
+    ("She starred in \u201cToy Story\u201d and in \u201cThe Bridge\u201d before the war.", "scare_quote"),
+    # a negation that rejects nobody's claim
+    ("No one was hurt in the fire, the fire chief said.", "denial"),
+    # "anonymous" describing data, not a source
+    ("The companies sell anonymous location data to advertisers.", "anonymous_info"),
+    # a senator speaks as a politician, not as a state agency
+    ("Senator Maria Lopez said the bill would pass.", "state_source"),
+]
+
+
+@pytest.mark.parametrize("text,kind", NOT_CUES, ids=[f"{kind}-{text[:12]}" for text, kind in NOT_CUES])
+def test_look_alike_is_not_a_confident_cue(analyse, text, kind):
+    result = analyse(text + "\n")
+    assert kind not in cue_kinds(result, text[:20])
+
+
+STILL_CUES = [
+    ("The ministry denied that its troops were surrounded.", "denial"),
+    ("Analysts predict the plant will close next year.", "prediction"),
+    ("In a statement, the company said its products were safe.", "self_published"),
+    ("The White House spokesman said the sanctions would stay.", "state_source"),
+    ("Critics called the plan a so-called \u201creform\u201d that helps nobody.", "scare_quote"),
+]
+
+
+@pytest.mark.parametrize("text,kind", STILL_CUES, ids=[kind for _, kind in STILL_CUES])
+def test_the_real_thing_is_a_cue(analyse, text, kind):
+    result = analyse(text + "\n")
+    assert kind in cue_kinds(result, text[:20])
+
+
+def test_every_cue_has_evidence_and_a_confidence_and_weak_ones_are_kept_apart(analyse):
+    from annotations.analysis.resources import cue_threshold
+
+    text = ("The dam is the biggest in the country, engineers said. Officials said it may reopen. "
+            "Investors voiced concerns about the merger, the analyst said.\n")
+    result = analyse(text)
+    threshold = cue_threshold()
+    weak = 0
+    for claim in result["claims"]:
+        for cue in claim["cues"]:
+            assert cue["evidence"] and cue["confidence"] >= threshold
+        for cue in claim["weak_cues"]:
+            assert cue["evidence"] and cue["confidence"] < threshold
+            assert text[cue["start"]:cue["end"]] == cue["text"]
+            weak += 1
+    assert weak  # "biggest", "concerns" are kept for the reader, not dropped
+
+
+# -- the known wrong spans ------------------------------------------------------------------
+
+@pytest.mark.parametrize("phrase", ["more than 20", "up to 12", "about 1,500", "nearly $4.5 billion"])
+def test_vague_quantity_keeps_the_whole_number(analyse, phrase):
+    text = f"Police said {phrase} people were detained on Sunday.\n"
+    result = analyse(text)
+    spans = [c["text"] for c in all_cues_of(result, "detained", "vague_quantity")]
+    assert phrase in spans
+
+
+def test_a_pronoun_is_never_the_interested_party_or_state_source(analyse):
+    text = ("Interior Minister Jana Novak defended her ministry's record. "
+            "She said her officers had done nothing wrong and would keep patrolling the border.\n")
+    result = analyse(text)
+    cues = all_cues_of(result, "officers", "interested_party") + all_cues_of(result, "officers", "state_source")
+    assert cues  # the minister speaks for her ministry ...
+    for cue in cues:  # ... and the cue names her, not "She"
+        assert cue["text"].lower() not in ("she", "he", "they", "it")
+
+
+def test_shouting_span_ends_on_a_whole_phrase(analyse):
+    text = ("\u201cTHOUSANDS OF TROOPS ARE COMPLETELY SURROUNDED BY THE ARMY, AND IN A VERY BAD POSITION,\u201d "
+            "he wrote. THE TALKS FAILED AND IN the end nobody signed.\n")
+    result = analyse(text)
+    shouts = [c["text"] for c in all_cues_of(result, "TROOPS", "booster") + all_cues_of(result, "TALKS", "booster")
+              if c["evidence"] == "booster_caps"]
+    assert any(s.endswith("VERY BAD POSITION") for s in shouts)
+    assert "THE TALKS FAILED" in shouts
+    assert not any(s.split()[-1] in ("AND", "IN", "THE", "A") for s in shouts)
+
+
+# -- channels -------------------------------------------------------------------------------
+
+CHANNELS = [
+    ("The mayor said in an e-mail that the bridge would reopen.", "e-mail"),
+    ("The general told reporters that the attack had been repelled.", "reporters"),
+    ("In a statement, the ministry said the talks had stalled.", "statement"),
+    ("According to the report, 40 people were rescued.", "report"),
+]
+
+
+@pytest.mark.parametrize("text,channel", CHANNELS, ids=[c for _, c in CHANNELS])
+def test_the_channel_named_in_the_sentence(analyse, text, channel):
+    result = analyse(text + "\n")
+    found = claim_with(result, text[:20])["channel"]
+    assert found is not None and channel in found["text"]
+    assert text[found["start"]:found["end"]] == found["text"]
+
+
+# -- plain words ----------------------------------------------------------------------------
+
+def test_every_cue_and_note_of_the_seed_has_a_label_and_an_explanation(analyse):
+    from pathlib import Path
+
+    seed = Path(__file__).resolve().parents[2].parent / "shared" / "seeds" / "article.txt"
+    if not seed.exists():
+        pytest.skip("../shared/seeds/article.txt is not here")
+    result = analyse(seed.read_text(encoding="utf-8"))
+    items = result["notes"] + [c for claim in result["claims"] for c in claim["cues"] + claim["weak_cues"]]
+    assert items
+    for item in items:
+        assert item["kind"]  # the contract's id stays
+        assert item["label"] and "_" not in item["label"]
+        assert item["explanation"].endswith(".") and len(item["explanation"].split()) >= 5
+    sources = [n for n in result["notes"] if n["kind"] == "source"]
+    assert sources and all(n["citation"] for n in sources)
