@@ -32,6 +32,7 @@ PRIVATE_BODIES = ("union", "company", "association", "club", "university", "coll
                   "league", "bank", "corporation", "firm", "foundation", "institute", "motors", "inc", "group", "party")
 SPEAKER_PRONOUNS = {"he", "she", "they", "it", "him", "her", "them", "we", "i", "you", "us", "his", "their", "its"}
 DEFAULT_CONFIDENCE = 0.5
+SPOKESPEOPLE = {"spokesman", "spokeswoman", "spokesperson"}
 CHANNEL_PERSIST = 8  # sentences a speaker's channel carries over to the same speaker's claims
 QUOTE_SHARE = 0.4  # share of a sentence inside a quote that makes it the quote's speaker's
 
@@ -633,8 +634,14 @@ class ClaimBuilder:
         roles = {word.strip(",.()") for word in descriptor.split()} & word_set("interest_roles")
         if roles - word_set("official_roles"):
             found.append("interested_role")  # an owner, a campaign, a company's spokesman
+        elif roles and roles <= SPOKESPEOPLE and not self._state_source(speaker, sentence):
+            found.append("interested_spokesperson")  # "an IBM spokesman": speaks for a company
         elif roles:
             found.append("interested_official")  # an office-holder: a stake only when it is their own side
+        subject = (sentence.report or {}).get("content_subject") if sentence.own is not None else None
+        if subject and subject in (("he", "she", "i") if speaker["kind"] == "person" else ("it", "they", "we")):
+            # "Sense360 says it scrambles data", "companies say they delete it": their own conduct
+            found.append("interested_own_conduct")
         if sentence.own is not None and self._own_possessive(speaker, content):
             # "the company said its battery ...": a body on its own product or conduct
             found.append("interested_own" if speaker["kind"] == "person" else "interested_own_body")

@@ -35,6 +35,8 @@ CONCERN_VERBS = {"raise", "voice", "express", "air"}
 CONCERN_OBJECTS = {"concern", "question", "doubt", "fear", "alarm", "worry", "objection", "suspicion"}
 CHANNEL_PREPS = {"in", "on", "at", "during", "via", "through", "over", "from", "to"}
 PUBLISH_VERBS = {"release", "issue", "post", "publish", "air", "send", "provide", "share", "put", "tweet", "write"}
+# verbs whose subject rejects a claim ("exaggerated", "misleading" accuse; they do not deny)
+DENIAL_VERBS = {"deny", "refute", "reject", "dismiss", "dispute", "rebuff", "debunk", "fabricate", "blast", "contest"}
 MODALS_WILL = {"will", "'ll", "\u2019ll", "would", "shall", "wo"}
 APPROX_NUMBER = re.compile(
     r"\b(about|around|roughly|approximately|nearly|almost|some|over|up to|more than|less than|fewer than|"
@@ -367,6 +369,17 @@ def _content_negation(verb: Token) -> dict | None:
     return None
 
 
+def _content_subject(verb: Token) -> str | None:
+    """The pronoun that is the subject of what the verb reports ("says it scrambles data",
+    "said they delete the data"): the speaker speaking about itself, when they agree."""
+    for child in verb.children:
+        if child.dep_ in ("ccomp", "xcomp"):
+            for grand in child.children:
+                if grand.dep_ in ("nsubj", "nsubjpass") and grand.pos_ == "PRON":
+                    return grand.lower_
+    return None
+
+
 def reporting_candidates(sent: Span, quotes: list[QuoteRegion], tokens: list | None = None) -> list[dict]:
     verbs = reporting_verbs()
     weak = word_set("weak_reporting_verbs")
@@ -430,6 +443,7 @@ def reporting_candidates(sent: Span, quotes: list[QuoteRegion], tokens: list | N
             "depth": _depth(token),
             "content_negated": _content_negation(token) is not None,
             "content_negation": _content_negation(token),
+            "content_subject": _content_subject(token),
         })
     found.sort(key=lambda c: (c["weak"], c["depth"], c["verb_start"]))
     return found
@@ -675,8 +689,8 @@ def lexical_cues(sent: Span, tokens: list | None = None) -> list[dict]:
                 pass  # "the difference lies in": to be located, not to tell a lie
             elif token.pos_ in ("VERB", "AUX") and any(c.dep_ in ("auxpass", "nsubjpass") for c in token.children):
                 cues.append(_token_cue("denial", token, "denial_passive"))  # "that push was rejected": nobody speaks
-            elif token.pos_ in ("VERB", "AUX"):
-                cues.append(_token_cue("denial", token, "denial_verb"))
+            elif token.pos_ in ("VERB", "AUX") and lemma in DENIAL_VERBS and token.dep_ != "amod":
+                cues.append(_token_cue("denial", token, "denial_verb"))  # "the ministry denied ..."
             elif token.pos_ == "ADJ" and token.dep_ in ("acomp", "attr", "ROOT", "conj", "oprd", "xcomp"):
                 cues.append(_token_cue("denial", token, "denial_predicate"))  # "the report is false"
             else:
