@@ -109,6 +109,8 @@ class ClaimBuilder:
         self.all_quote_starts = [q.start for q in self.all_quotes]
         self._descriptors: dict[str, str] = {}
         self.entities = entities
+        self.sorted_entities = sorted(entities, key=lambda e: (e["start"], e["end"]))
+        self.entity_starts = [e["start"] for e in self.sorted_entities]
         self.person_entities_by_last: dict[str, list[dict]] = {}
         for ent in entities:
             if ent["label"] == "PERSON" and ent["text"].split():
@@ -547,8 +549,24 @@ class ClaimBuilder:
         words = speaker["text"].replace("\u2019", "'").split()
         if not words or speaker["text"] in self.org_texts:
             return False
+        if any(speaker["start"] < e["end"] and e["start"] < speaker["end"] and e["label"] in ("PERSON", "ORG", "NORP")
+               for e in self._entities_near(speaker["start"], speaker["end"])):
+            return False  # "Democrats", "Mongu and the other migrants": named
         labels = gazetteer_index().labels
         return not any(w[:1].isupper() and labels.get(w.strip(",.")) not in ("NORP", "GPE") for w in words[1:])
+
+    def _entities_near(self, start: int, end: int) -> list[dict]:
+        """The entities overlapping [start, end) (entities are sorted by start)."""
+        index = bisect.bisect_left(self.entity_starts, end)
+        found = []
+        while index > 0 and len(found) < 50:
+            index -= 1
+            entity = self.sorted_entities[index]
+            if entity["end"] > start:
+                found.append(entity)
+            elif entity["start"] < start - 200:
+                break
+        return found
 
     def _unnamed_text(self, text: str) -> bool:
         """"Two officials", "U.S. officials", "Russian and Iranian officials": people without a

@@ -43,7 +43,7 @@ APPROX_NUMBER = re.compile(
     r"at least|as many as|as much as|as few as|an estimated|close to|upwards of|in excess of|as much)\s+"
     r"(?:[$\u00a3\u20ac])?(?:\d|a dozen|a few|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
     r"twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|half|a third|a quarter|one-|dozens|hundreds|"
-    r"thousands|millions|billions)",
+    r"thousands|millions|billions|an? (?:hour|day|week|month|year|decade|hundred|thousand|million|billion)\b)",
     re.IGNORECASE,
 )
 OR_SO = re.compile(r"\d[\d,.]*\s+(?:\w+\.?\s+)?or so\b", re.IGNORECASE)
@@ -658,6 +658,9 @@ def lexical_cues(sent: Span, tokens: list | None = None) -> list[dict]:
                 # "absolutely unprecedented", "very, very strong": emphasis stacked on emphasis
                 head = token.head
                 cues.append(_cue("booster", doc, token.idx, head.idx + len(head.text), "booster_stacked"))
+            elif _intensifies(token) and low in word_set("maximizers"):
+                # "completely overwhelmed", "utterly useless": a maximizer leaves no room for doubt
+                cues.append(_token_cue("booster", token, "booster_maximizer"))
             elif _intensifies(token):
                 cues.append(_token_cue("booster", token, "booster_intensifier"))
             elif token.pos_ == "ADV":
@@ -666,6 +669,10 @@ def lexical_cues(sent: Span, tokens: list | None = None) -> list[dict]:
                 cues.append(_token_cue("booster", token, "booster_adjective"))
         if low == "most" and i + 1 < len(tokens) and tokens[i + 1].pos_ == "ADJ":
             cues.append(_cue("booster", doc, token.idx, tokens[i + 1].idx + len(tokens[i + 1].text), "booster_superlative"))
+        if low in word_set("vague_frequency_words") and token.pos_ == "ADV":
+            cues.append(_token_cue("vague_quantity", token, "vague_frequency"))  # "often incomplete"
+        if low == "should" and token.tag_ == "MD" and _modal_future(token):
+            cues.append(_token_cue("hedge", token, "hedge_should"))  # "the energy should move inland"
         if low in word_set("vague_quantity_words"):
             ok = True
             if low == "some" and token.pos_ not in ("DET", "PRON"):
