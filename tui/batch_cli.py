@@ -6,17 +6,19 @@ analysed (each named on stderr; every other document is still written).
 
 from __future__ import annotations
 
+import contextlib
+import io
 import os
 import sys
 import time
 import warnings
 
-from annotations.atomic import write_atomically
+from annotations.atomic import OutputError, check_target, open_output, write_atomically
 from annotations.batch import BatchStats, analyse_many
 from annotations.html import ExtractionArchive, archive_dir
 from annotations.inputs import expand
 from annotations.jsonout import dumps
-from tui.launch import EXIT_BAD_INPUT, EXIT_ENVIRONMENT, EXIT_OK, complain
+from tui.launch import EXIT_BAD_INPUT, EXIT_ENVIRONMENT, EXIT_OK, complain, protected_files
 
 
 class ProgressBar:
@@ -53,46 +55,74 @@ class ProgressBar:
 
 
 class OutDir:
-    """One ``<name>.json`` per document; a second document with the same name gets its sha256's start."""
+    """One ``<name>.json`` per document; a second document with the same name gets its sha256's start.
+    ``protected``: files never to write over (see ``annotations.atomic``)."""
 
-    def __init__(self, folder: str, indent: int) -> None:
+    def __init__(self, folder: str, indent: int, protected: list = ()) -> None:
         self.folder = folder
         self.indent = indent or None
+        self.protected = protected
         self.used: set[str] = set()
 
+    @staticmethod
+    def stem(path: str) -> str:
+        return "stdin" if path == "-" else os.path.splitext(os.path.basename(path))[0] or "document"
+
+    def first_target(self, path: str) -> str:
+        """Where the first document read from ``path`` goes (checked before any work)."""
+        return os.path.join(self.folder, f"{self.stem(path)}.json")
+
     def write(self, result: dict) -> str:
-        path = result["document"]["path"]
-        stem = "stdin" if path == "-" else os.path.splitext(os.path.basename(path))[0] or "document"
+        stem = self.stem(result["document"]["path"])
         name = f"{stem}.json"
         if name in self.used:
             name = f"{stem}-{result['document']['sha256'][:12]}.json"
         self.used.add(name)
         target = os.path.join(self.folder, name)
-        write_atomically(target, dumps(result, indent=self.indent) + "\n", fsync=False)
+        write_atomically(target, dumps(result, indent=self.indent) + "\n", fsync=False, protected=self.protected)
         return target
 
 
 def run_batch(files: list[str], jobs: int = 1, use_cache: bool = True, output: str | None = None,
-              out_dir: str | None = None, indent: int = 2) -> int:
+              out_dir: str | None = None, indent: int = 2, db: str | None = None) -> int:
     expanded = expand(files)
     errors = [(e.path, str(e)) for e in expanded.errors]
     for _path, message in errors:
         complain(message)
     if not expanded.paths:
         return EXIT_BAD_INPUT
-    sink = None
-    writer = None
-    try:
-        if out_dir is not None:
-            os.makedirs(out_dir, exist_ok=True)
-            writer = OutDir(out_dir, indent)
-        elif output is not None and output != "-":
-            sink = open(output, "w", encoding="utf-8")
-        else:
-            sink = sys.stdout
-    except OSError as error:
-        complain(f"{output or out_dir or ''}: cannot write ({error.strerror or error})")
-        return EXIT_ENVIRONMENT
+    protected = protected_files(db, expanded.paths)
+    with contextlib.ExitStack() as outputs:
+        try:
+            sink, writer = open_outputs(outputs, output, out_dir, indent, protected, expanded.paths)
+        except OutputError as error:
+            complain(str(error))
+            return EXIT_BAD_INPUT
+        except OSError as error:
+            complain(f"{output or out_dir or ''}: cannot write ({error.strerror or error})")
+            return EXIT_ENVIRONMENT
+        return write_results(expanded.paths, errors, jobs, use_cache, output, out_dir, sink, writer)
+
+
+def open_outputs(outputs: contextlib.ExitStack, output, out_dir, indent, protected, paths):
+    """(text sink, OutDir writer): one of them. Every target is checked before any work."""
+    if out_dir is not None:
+        if os.path.exists(out_dir) and not os.path.isdir(out_dir):
+            raise OutputError(out_dir, "is not a folder (--out-dir)")
+        writer = OutDir(out_dir, indent, protected)
+        for path in paths:
+            check_target(writer.first_target(path), protected)
+        os.makedirs(out_dir, exist_ok=True)
+        return None, writer
+    if output is not None and output != "-":
+        handle = outputs.enter_context(open_output(output, fsync=False, protected=protected))
+        text = io.TextIOWrapper(handle, encoding="utf-8")
+        outputs.callback(text.detach)  # flush, and leave the handle for open_output to finish
+        return text, None
+    return sys.stdout, None
+
+
+def write_results(paths, errors, jobs, use_cache, output, out_dir, sink, writer) -> int:
     # spaCy warns (W127) when its workers were stopped by ctrl+c; the interruption is reported below
     warnings.filterwarnings("ignore", message=r".*\[W127\]")
     bar = ProgressBar()
@@ -104,7 +134,7 @@ def run_batch(files: list[str], jobs: int = 1, use_cache: bool = True, output: s
         bar(stats)
 
     try:
-        for item in analyse_many(expanded.paths, jobs=jobs, use_cache=use_cache,
+        for item in analyse_many(paths, jobs=jobs, use_cache=use_cache,
                                  archive=ExtractionArchive(archive_dir(None)), progress=progress):
             if not item.ok:
                 if bar.drawn:
@@ -112,7 +142,12 @@ def run_batch(files: list[str], jobs: int = 1, use_cache: bool = True, output: s
                 complain(item.error)
                 continue
             if writer is not None:
-                writer.write(item.result)
+                try:
+                    writer.write(item.result)
+                except OutputError as error:  # a name taken by an input since the start
+                    complain(str(error))
+                    stats_seen.failed += 1
+                    continue
             else:
                 sink.write(dumps(item.result) + "\n")  # C1/DEL from the text as \u escapes
                 sink.flush()
@@ -124,8 +159,6 @@ def run_batch(files: list[str], jobs: int = 1, use_cache: bool = True, output: s
         return 130
     finally:
         bar.close()
-        if sink is not None and sink is not sys.stdout:
-            sink.close()
     failed = len(errors) + stats_seen.failed
     where = f" -> {output or out_dir}" if (output or out_dir) else ""
     complain(f"{stats_seen.analysed} analysed, {stats_seen.cached} from the cache, {failed} failed{where}")

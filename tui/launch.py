@@ -55,6 +55,24 @@ def read_document(path: str, db: str | None = None) -> Document:
         fail(str(error), EXIT_BAD_INPUT)
 
 
+def protected_files(db: str | None, inputs: list[str], what: str = "an input of this command") -> list:
+    """What an output of a command must never replace: the database and the files
+    beside it, and the command's own inputs (``what`` names them in the refusal)."""
+    from annotations.paths import store_files
+
+    return store_files(db) + [(f"{what} ({path})", path) for path in inputs if path != "-"]
+
+
+def check_output_or_exit(path: str, protected: list) -> None:
+    """Refuse a bad output target before any work (exit 2, one line)."""
+    from annotations.atomic import OutputError, check_target
+
+    try:
+        check_target(path, protected)
+    except OutputError as error:
+        fail(str(error), EXIT_BAD_INPUT)
+
+
 def open_store_or_exit(db: str | None):
     from annotations.store import open_store
 
