@@ -60,3 +60,17 @@ def store_files(db: str | os.PathLike | None = None) -> list[tuple[str, Path]]:
                     found.append(("a file the annotation database keeps beside it (a backup or copy)",
                                   Path(entry.path)))
     return found
+
+
+def not_a_regular_file(path: str | os.PathLike) -> str | None:
+    """What ``path`` is when it exists and is not a regular file (symlinks followed):
+    "a FIFO", "a folder"...; None for a regular file or nothing there."""
+    import stat
+
+    from annotations.document import file_kind
+
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return None
+    return None if stat.S_ISREG(mode) else file_kind(mode)

@@ -87,7 +87,7 @@ def run_batch(files: list[str], jobs: int = 1, use_cache: bool = True, output: s
               out_dir: str | None = None, indent: int = 2, db: str | None = None) -> int:
     expanded = expand(files)
     errors = [(e.path, str(e)) for e in expanded.errors]
-    for _path, message in errors:
+    for _path, message in errors + [(e.path, str(e)) for e in expanded.skipped]:
         complain(message)
     if not expanded.paths:
         return EXIT_BAD_INPUT

@@ -14,8 +14,8 @@ import click
 
 from annotations import __version__
 from tui.launch import (
-    EXIT_BAD_INPUT, EXIT_ENVIRONMENT, check_output_or_exit, fail, main, open_reader, open_store_or_exit, printable,
-    protected_files, read_document,
+    EXIT_BAD_INPUT, EXIT_ENVIRONMENT, apply_max_size, check_output_or_exit, fail, main, open_reader,
+    open_store_or_exit, printable, protected_files, read_document,
 )
 
 
@@ -32,7 +32,7 @@ class DefaultCommandGroup(click.Group):
             if arg == "--":
                 break
             if arg.startswith("-") and arg != "-":
-                index += 2 if arg in ("--db",) else 1
+                index += 2 if arg in ("--db", "--max-size") else 1
                 continue
             if arg not in self.commands:
                 args = args[:index] + [self.default_command] + args[index:]
@@ -55,9 +55,11 @@ def resolve_db(ctx: click.Context, db_after: str | None) -> str | None:
 
 @click.group(cls=DefaultCommandGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--db", metavar="PATH", default=None, help="TinyDB file to use (also ANNOTATE_DB).")
+@click.option("--max-size", metavar="SIZE", default=None,
+              help="Refuse any input larger than this (default 50MB; also max_size in config.toml).")
 @click.version_option(__version__, "--version", prog_name="annotate")
 @click.pass_context
-def cli(ctx: click.Context, db: str | None) -> None:
+def cli(ctx: click.Context, db: str | None, max_size: str | None) -> None:
     """Read a news article critically: entities, claims, speakers, reliability notes,
     and your own annotations, saved at once.
 
@@ -67,6 +69,7 @@ def cli(ctx: click.Context, db: str | None) -> None:
     """
     ctx.ensure_object(dict)
     ctx.obj["db"] = db
+    apply_max_size(max_size)
 
 
 @cli.command("open")
