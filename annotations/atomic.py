@@ -98,12 +98,9 @@ def open_output(path: str | os.PathLike, fsync: bool = True, protected: Protecte
     st = check_target(path, protected)
     real = os.path.realpath(path)
     if st is not None and (stat.S_ISFIFO(st.st_mode) or stat.S_ISCHR(st.st_mode)):
-        stream = open_stream(path, real)
-        if stream is not None:
-            with stream:
-                yield stream
-            return
-        st = check_target(path, protected)  # it became something else: look again
+        with open_stream(path, real) as stream:
+            yield stream
+        return
     folder = os.path.dirname(real)
     fd, temp_name = tempfile.mkstemp(prefix=f".{os.path.basename(real)}.", suffix=".tmp", dir=folder)
     try:
@@ -122,8 +119,8 @@ def open_output(path: str | os.PathLike, fsync: bool = True, protected: Protecte
         fsync_folder(folder)
 
 
-def open_stream(path: str, real: str) -> IO[bytes] | None:
-    """A FIFO or character device opened for writing; None when it is no longer one."""
+def open_stream(path: str, real: str) -> IO[bytes]:
+    """A FIFO or character device opened for writing."""
     try:
         fd = os.open(real, os.O_WRONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0))
     except OSError as error:
@@ -131,9 +128,9 @@ def open_stream(path: str, real: str) -> IO[bytes] | None:
             raise OutputError(path, "is a FIFO that nothing reads; start its reader first") from None
         raise
     st = os.fstat(fd)
-    if not (stat.S_ISFIFO(st.st_mode) or stat.S_ISCHR(st.st_mode)):
+    if not (stat.S_ISFIFO(st.st_mode) or stat.S_ISCHR(st.st_mode)):  # swapped since it was checked
         os.close(fd)
-        return None
+        raise OutputError(path, "changed while it was being opened; nothing was written")
     import fcntl  # POSIX only, as FIFOs are
 
     # O_NONBLOCK was for the open only: writes wait for a slow reader rather than fail

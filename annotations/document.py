@@ -135,7 +135,7 @@ def too_large(path: str, limit: int) -> DocumentError:
 
 def refuse_binary(head: bytes, path: str) -> None:
     if b"\x00" in head[:BINARY_SNIFF_BYTES]:
-        raise DocumentError(path, "binary file (NUL byte in the first 8 KiB), not a text article")
+        raise DocumentError(path, "binary file (NUL byte in the first 8 KiB), not text")
 
 
 def read_capped(handle, path: str, limit: int | None = None, first: int = READ_CHUNK) -> bytes:

@@ -127,6 +127,7 @@ def write_results(paths, errors, jobs, use_cache, output, out_dir, sink, writer)
     warnings.filterwarnings("ignore", message=r".*\[W127\]")
     bar = ProgressBar()
     stats_seen = BatchStats()
+    refused = 0  # results not written: their --out-dir file was one to protect
 
     def progress(stats: BatchStats) -> None:
         nonlocal stats_seen
@@ -146,7 +147,7 @@ def write_results(paths, errors, jobs, use_cache, output, out_dir, sink, writer)
                     writer.write(item.result)
                 except OutputError as error:  # a name taken by an input since the start
                     complain(str(error))
-                    stats_seen.failed += 1
+                    refused += 1
                     continue
             else:
                 sink.write(dumps(item.result) + "\n")  # C1/DEL from the text as \u escapes
@@ -159,7 +160,7 @@ def write_results(paths, errors, jobs, use_cache, output, out_dir, sink, writer)
         return 130
     finally:
         bar.close()
-    failed = len(errors) + stats_seen.failed
+    failed = len(errors) + stats_seen.failed + refused
     where = f" -> {output or out_dir}" if (output or out_dir) else ""
     complain(f"{stats_seen.analysed} analysed, {stats_seen.cached} from the cache, {failed} failed{where}")
     return EXIT_BAD_INPUT if failed else EXIT_OK
