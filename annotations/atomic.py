@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import io
 import os
 import stat
 import tempfile
@@ -117,6 +118,33 @@ def open_output(path: str | os.PathLike, fsync: bool = True, protected: Protecte
         raise
     if fsync:
         fsync_folder(folder)
+
+
+class TextOutput:
+    """A text file written through :func:`open_output` bit by bit (``analyze -o``): the
+    target is checked at once; ``close`` publishes what was written."""
+
+    def __init__(self, path: str | os.PathLike, protected: Protected = (), fsync: bool = False) -> None:
+        self._context = open_output(path, fsync=fsync, protected=protected)
+        self._text = io.TextIOWrapper(self._context.__enter__(), encoding="utf-8")
+
+    def write(self, text: str) -> int:
+        return self._text.write(text)
+
+    def flush(self) -> None:
+        self._text.flush()
+
+    def close(self) -> None:
+        if self._context is None:
+            return
+        context, self._context = self._context, None
+        try:
+            self._text.detach()  # flushes; the handle is open_output's to finish
+        except BaseException as error:
+            if not context.__exit__(type(error), error, error.__traceback__):
+                raise
+            return
+        context.__exit__(None, None, None)
 
 
 def open_stream(path: str, real: str) -> IO[bytes]:

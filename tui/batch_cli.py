@@ -6,14 +6,12 @@ analysed (each named on stderr; every other document is still written).
 
 from __future__ import annotations
 
-import contextlib
-import io
 import os
 import sys
 import time
 import warnings
 
-from annotations.atomic import OutputError, check_target, open_output, write_atomically
+from annotations.atomic import OutputError, TextOutput, check_target, write_atomically
 from annotations.batch import BatchStats, analyse_many
 from annotations.html import ExtractionArchive, archive_dir
 from annotations.inputs import expand
@@ -56,21 +54,23 @@ class ProgressBar:
 
 class OutDir:
     """One ``<name>.json`` per document; a second document with the same name gets its sha256's start.
-    ``protected``: files never to write over (see ``annotations.atomic``)."""
+    ``protected``: files never to write over (the database, the inputs: ``annotations.atomic``),
+    checked for every input before any work and again for each file written."""
 
-    def __init__(self, folder: str, indent: int, protected: list = ()) -> None:
+    def __init__(self, folder: str, indent: int, protected=(), paths: list[str] = ()) -> None:
+        if os.path.exists(folder) and not os.path.isdir(folder):
+            raise OutputError(folder, "is not a folder (--out-dir)")
         self.folder = folder
         self.indent = indent or None
         self.protected = protected
         self.used: set[str] = set()
+        for path in paths:
+            check_target(os.path.join(folder, f"{self.stem(path)}.json"), protected)
+        os.makedirs(folder, exist_ok=True)
 
     @staticmethod
     def stem(path: str) -> str:
         return "stdin" if path == "-" else os.path.splitext(os.path.basename(path))[0] or "document"
-
-    def first_target(self, path: str) -> str:
-        """Where the first document read from ``path`` goes (checked before any work)."""
-        return os.path.join(self.folder, f"{self.stem(path)}.json")
 
     def write(self, result: dict) -> str:
         stem = self.stem(result["document"]["path"])
@@ -91,43 +91,27 @@ def run_batch(files: list[str], jobs: int = 1, use_cache: bool = True, output: s
         complain(message)
     if not expanded.paths:
         return EXIT_BAD_INPUT
-    protected = protected_files(db, expanded.paths)
-    with contextlib.ExitStack() as outputs:
-        try:
-            sink, writer = open_outputs(outputs, output, out_dir, indent, protected, expanded.paths)
-        except OutputError as error:
-            complain(str(error))
-            return EXIT_BAD_INPUT
-        except OSError as error:
-            complain(f"{output or out_dir or ''}: cannot write ({error.strerror or error})")
-            return EXIT_ENVIRONMENT
-        return write_results(expanded.paths, errors, jobs, use_cache, output, out_dir, sink, writer)
-
-
-def open_outputs(outputs: contextlib.ExitStack, output, out_dir, indent, protected, paths):
-    """(text sink, OutDir writer): one of them. Every target is checked before any work."""
-    if out_dir is not None:
-        if os.path.exists(out_dir) and not os.path.isdir(out_dir):
-            raise OutputError(out_dir, "is not a folder (--out-dir)")
-        writer = OutDir(out_dir, indent, protected)
-        for path in paths:
-            check_target(writer.first_target(path), protected)
-        os.makedirs(out_dir, exist_ok=True)
-        return None, writer
-    if output is not None and output != "-":
-        handle = outputs.enter_context(open_output(output, fsync=False, protected=protected))
-        text = io.TextIOWrapper(handle, encoding="utf-8")
-        outputs.callback(text.detach)  # flush, and leave the handle for open_output to finish
-        return text, None
-    return sys.stdout, None
-
-
-def write_results(paths, errors, jobs, use_cache, output, out_dir, sink, writer) -> int:
+    protected = protected_files(db, expanded.paths)  # never written over: the database, the inputs
+    sink = None
+    writer = None
+    try:
+        if out_dir is not None:
+            writer = OutDir(out_dir, indent, protected, expanded.paths)
+        elif output is not None and output != "-":
+            sink = TextOutput(output, protected)
+        else:
+            sink = sys.stdout
+    except OutputError as error:
+        complain(str(error))
+        return EXIT_BAD_INPUT
+    except OSError as error:
+        complain(f"{output or out_dir or ''}: cannot write ({error.strerror or error})")
+        return EXIT_ENVIRONMENT
     # spaCy warns (W127) when its workers were stopped by ctrl+c; the interruption is reported below
     warnings.filterwarnings("ignore", message=r".*\[W127\]")
     bar = ProgressBar()
     stats_seen = BatchStats()
-    refused = 0  # results not written: their --out-dir file was one to protect
+    refused = 0  # results not written: their --out-dir file became one to protect meanwhile
 
     def progress(stats: BatchStats) -> None:
         nonlocal stats_seen
@@ -135,7 +119,7 @@ def write_results(paths, errors, jobs, use_cache, output, out_dir, sink, writer)
         bar(stats)
 
     try:
-        for item in analyse_many(paths, jobs=jobs, use_cache=use_cache,
+        for item in analyse_many(expanded.paths, jobs=jobs, use_cache=use_cache,
                                  archive=ExtractionArchive(archive_dir(None)), progress=progress):
             if not item.ok:
                 if bar.drawn:
@@ -145,10 +129,9 @@ def write_results(paths, errors, jobs, use_cache, output, out_dir, sink, writer)
             if writer is not None:
                 try:
                     writer.write(item.result)
-                except OutputError as error:  # a name taken by an input since the start
+                except OutputError as error:
                     complain(str(error))
                     refused += 1
-                    continue
             else:
                 sink.write(dumps(item.result) + "\n")  # C1/DEL from the text as \u escapes
                 sink.flush()
@@ -160,6 +143,8 @@ def write_results(paths, errors, jobs, use_cache, output, out_dir, sink, writer)
         return 130
     finally:
         bar.close()
+        if sink is not None and sink is not sys.stdout:
+            sink.close()
     failed = len(errors) + stats_seen.failed + refused
     where = f" -> {output or out_dir}" if (output or out_dir) else ""
     complain(f"{stats_seen.analysed} analysed, {stats_seen.cached} from the cache, {failed} failed{where}")
