@@ -275,3 +275,21 @@ def test_an_import_source_and_a_label_file_go_through_the_same_limit(db, tmp_pat
     zero = make_special("zero device", tmp_path / "zero-twin")
     clean_failure(run("--db", db, "import", SEED, zero), 2, "binary", str(zero))
     clean_failure(run("--db", db, "open", "--labels", zero, SEED), 2, "binary", str(zero))
+
+
+def test_annotate_file_reads_a_stream_and_honours_the_configured_limit(tmp_path):
+    """``annotate FILE`` (the reader's own start, without click): a FIFO is read as a
+    stream (here it then stops, before any screen, on a --db that is a FIFO too), and
+    max_size in config.toml holds for it."""
+    fifo = make_special("fifo", tmp_path / "feed")
+    db_fifo = make_special("fifo", tmp_path / "db-fifo")
+    env = dict(os.environ, ANNOTATE_DB=str(db_fifo))
+    feed(fifo, TEXT.encode())
+    clean_failure(run(fifo, env=env), 2, "is a FIFO, not an annotation database")
+    config = tmp_path / "config"
+    config.mkdir()
+    (config / "config.toml").write_text('max_size = "64kB"\n')
+    big = tmp_path / "big.txt"
+    big.write_bytes(b"All work and no play. " * 20_000)
+    env = dict(os.environ, ANNOTATE_CONFIG_DIR=str(config))
+    clean_failure(run(big, env=env), 2, "64 kB limit", str(big))
