@@ -52,7 +52,9 @@ class ExportDialog(Dialog[ExportRequest | None]):
                 for index, name in enumerate(FORMATS):
                     yield RadioButton(Text(f"{name}: {FORMAT_NAMES[name]}"), value=index == 0, id=f"format-{name}")
             yield Input(default_export_path(self.article_path, "json"), id="export-path")
-            yield Static("", id="export-refused")
+            refused = Static("", id="export-refused")
+            refused.display = False  # shown with the reason when a path is refused
+            yield refused
             yield Checkbox(Text("include the machine's suggestions"), id="export-suggestions")
             with Horizontal(classes="buttons"):
                 yield Button("Export", variant="primary", id="export-go")
@@ -87,7 +89,9 @@ class ExportDialog(Dialog[ExportRequest | None]):
         try:
             check_target(path, self.protected)
         except OutputError as error:
-            self.query_one("#export-refused", Static).update(Text(str(error), "bold red"))
+            refused = self.query_one("#export-refused", Static)
+            refused.update(Text(str(error), "bold red"))
+            refused.display = True
             self.app.bell()
             return
         include = self.query_one(Checkbox).value
