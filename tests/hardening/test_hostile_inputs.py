@@ -17,7 +17,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import socket
 import stat
 import threading
 import tracemalloc
@@ -29,6 +28,7 @@ from annotations.document import DEFAULT_MAX_INPUT_BYTES, DocumentError, max_inp
 from annotations.inputs import expand, load_input
 from annotations.model import new_annotation
 from annotations.store import open_store
+from tests.hardening.conftest import make_device, make_socket
 from tests.hardening.test_hostile_cli import clean_failure, db, run  # noqa: F401 (db: fixture)
 from tests.unit.conftest import SEED
 
@@ -51,15 +51,6 @@ def feed(fifo: Path, data: bytes) -> threading.Thread:
     return thread
 
 
-def make_device(path: Path, minor: int) -> Path:
-    """A character device with the numbers of /dev/null (3) or /dev/zero (5), in tmp_path."""
-    try:
-        os.mknod(path, stat.S_IFCHR | 0o666, os.makedev(1, minor))
-    except PermissionError:
-        pytest.skip("making a device node needs root (CI runs the tests as root)")
-    return path
-
-
 def make_special(kind: str, path: Path) -> Path:
     if kind == "fifo":
         os.mkfifo(path)
@@ -68,9 +59,7 @@ def make_special(kind: str, path: Path) -> Path:
     elif kind == "zero device":
         make_device(path, 5)
     elif kind == "socket":
-        server = socket.socket(socket.AF_UNIX)
-        server.bind(str(path))
-        server.close()
+        make_socket(path)
     elif kind == "folder":
         path.mkdir()
     elif kind == "symlink to a fifo":

@@ -14,7 +14,6 @@ from __future__ import annotations
 import os
 import select
 import shutil
-import socket
 import stat
 import subprocess
 import sys
@@ -22,6 +21,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.hardening.conftest import make_device, make_socket
 from tests.hardening.test_hostile_cli import clean_failure, db, run  # noqa: F401 (db: fixture)
 from tests.unit.conftest import REPO, SEED
 
@@ -183,14 +183,6 @@ def test_a_fifo_that_nothing_reads_is_refused_at_once(db, article, tmp_path, com
     assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
 
 
-def make_device(path: Path, minor: int) -> Path:
-    try:
-        os.mknod(path, stat.S_IFCHR | 0o666, os.makedev(1, minor))
-    except PermissionError:
-        pytest.skip("making a device node needs root (CI runs the tests as root)")
-    return path
-
-
 def test_a_character_device_output_is_written_through_never_replaced(db, article, tmp_path):
     device = make_device(tmp_path / "null-twin", 3)  # /dev/null's numbers
     before = os.lstat(device)
@@ -207,9 +199,7 @@ def test_a_folder_or_socket_output_is_refused(db, article, tmp_path, kind, comma
     if kind == "folder":
         target.mkdir()
     else:
-        server = socket.socket(socket.AF_UNIX)
-        server.bind(str(target))
-        server.close()
+        make_socket(target)
     before = snapshot(target)
     args = ["export", article] if command == "export" else ["analyze", SEED, article]
     clean_failure(run("--db", db, *args, "-o", target), 2, f"is a {kind}", str(target))
