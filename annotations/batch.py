@@ -172,7 +172,7 @@ def analyse_many(
     paths = list(paths)
     stats = BatchStats(total=len(paths))
     pending: list[str] = []
-    kept: dict[str, Document] = {}  # documents that cannot be read twice (standard input)
+    kept: dict[str, Document] = {}  # documents that cannot be read twice (streams: stdin, FIFOs)
 
     def report() -> None:
         if progress:
@@ -199,7 +199,7 @@ def analyse_many(
             yield BatchResult(path, hit, from_cache=True)
             continue
         pending.append(path)
-        if path == "-":
+        if document.metadata.get("stream"):
             kept[path] = document
     if not pending:
         return

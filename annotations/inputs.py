@@ -13,10 +13,9 @@ Problems never stop the others: ``expand`` returns the errors beside the paths, 
 from __future__ import annotations
 
 import os
-import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from annotations.document import Document, DocumentError, document_from_bytes, read_bytes
+from annotations.document import Document, DocumentError, document_from_bytes, file_kind, is_stream_mode, read_input
 from annotations.html import ExtractionArchive, html_document, is_html_path, looks_like_html
 
 TEXT_SUFFIXES = (".txt", ".md", ".markdown", ".text")
@@ -27,12 +26,15 @@ ARTICLE_SUFFIXES = TEXT_SUFFIXES + (".html", ".htm", ".xhtml")
 class Expanded:
     paths: list[str]
     errors: list[DocumentError]
+    skipped: list[DocumentError] = field(default_factory=list)  # in folders: not regular files
 
 
 def expand(arguments: list[str]) -> Expanded:
-    """Files and folders -> article paths in order (duplicates once), and the errors."""
+    """Files and folders -> article paths in order (duplicates once), the errors, and the
+    entries of folders that were passed over (FIFOs, devices, sockets: not articles)."""
     out: list[str] = []
     errors: list[DocumentError] = []
+    skipped: list[DocumentError] = []
     seen: set[str] = set()
 
     def add(path: str) -> None:
@@ -45,7 +47,7 @@ def expand(arguments: list[str]) -> Expanded:
         if argument == "-":
             add(argument)
         elif os.path.isdir(argument):
-            found = list(articles_in(argument))
+            found = list(articles_in(argument, skipped))
             if not found:
                 errors.append(DocumentError(argument, f"folder has no articles ({', '.join(ARTICLE_SUFFIXES)})"))
             for path in found:
@@ -54,29 +56,66 @@ def expand(arguments: list[str]) -> Expanded:
             add(argument)
         else:
             errors.append(DocumentError(argument, "no such file"))
-    return Expanded(out, errors)
+    return Expanded(out, errors, skipped)
 
 
-def articles_in(folder: str):
-    """Article files under ``folder``, sorted, hidden entries skipped."""
-    for root, dirs, files in os.walk(folder):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        for name in sorted(files):
-            if not name.startswith(".") and name.lower().endswith(ARTICLE_SUFFIXES):
-                yield os.path.join(root, name)
+def articles_in(folder: str, skipped: list[DocumentError] | None = None):
+    """Article files under ``folder``: its own, sorted, then each subfolder's (as
+    ``os.walk``; symlinked folders not followed); hidden entries passed over. Only regular
+    files (or symlinks to them) are articles: any other entry with an article's name is
+    added to ``skipped``."""
+    try:
+        entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
+    except OSError:
+        return
+    subfolders = []
+    for entry in entries:
+        if entry.name.startswith("."):
+            continue
+        try:
+            if entry.is_dir():
+                if not entry.is_symlink():
+                    subfolders.append(entry.path)
+                continue
+            if not entry.name.lower().endswith(ARTICLE_SUFFIXES):
+                continue
+            if entry.is_file():
+                yield entry.path
+                continue
+            kind = file_kind(entry.stat().st_mode)
+        except OSError as error:  # a dangling symlink, a file gone meanwhile
+            kind = f"unreadable ({error.strerror or error})"
+        if skipped is not None:
+            skipped.append(DocumentError(entry.path, f"{kind}, not a regular file: skipped"))
+    for subfolder in subfolders:
+        yield from articles_in(subfolder, skipped)
 
 
 def load_input(path: str, archive: ExtractionArchive | None = None, stdin=None) -> Document:
-    """The Document for one path (``-``: standard input). Raises DocumentError."""
-    if path == "-":
-        data = (stdin or sys.stdin.buffer).read()
-        if looks_like_html(data):
-            return html_document(data, "-", archive)
-        return with_text_metadata(document_from_bytes(data, "-"))
-    data = read_bytes(path)
+    """The Document for one path (``-``: standard input). Raises DocumentError.
+
+    A stream (standard input, a FIFO such as ``<(command)``, a character device) is an
+    HTML page when it starts like one; its document is marked ``stream``: identified by
+    its sha256 only, never by its path (``/dev/fd/63`` is another article each time)."""
+    data, stream = read_input(path, stdin)
+    if stream:
+        document = html_document(data, path, archive) if looks_like_html(data) else \
+            with_text_metadata(document_from_bytes(data, path))
+        document.metadata["stream"] = True
+        return document
     if is_html_path(path):
         return html_document(data, path, archive)
     return with_text_metadata(document_from_bytes(data, path))
+
+
+def names_a_stream(path: str) -> bool:
+    """``-``, a FIFO or a character device: what can be read only once."""
+    if path == "-":
+        return True
+    try:
+        return is_stream_mode(os.stat(path).st_mode)
+    except OSError:
+        return False
 
 
 def with_text_metadata(document: Document) -> Document:

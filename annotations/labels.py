@@ -18,6 +18,7 @@ import os
 from dataclasses import dataclass
 
 from annotations import paths
+from annotations.document import DocumentError, read_capped
 
 GROUPS = ("entity", "claim", "verdict", "other")
 LABEL_KEYS = {"name", "description", "group", "color"}
@@ -114,7 +115,9 @@ def load_labels(path: str | os.PathLike) -> list[Label]:
     path = os.fspath(path)
     try:
         with open(path, "rb") as handle:
-            data = tomllib.load(handle)
+            data = tomllib.loads(read_capped(handle, path).decode("utf-8"))
+    except DocumentError as error:  # above the size limit, or binary
+        raise LabelError(str(error)) from None
     except FileNotFoundError:
         raise LabelError(f"{path}: no such label file") from None
     except IsADirectoryError:

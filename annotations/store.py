@@ -607,7 +607,8 @@ class Store:
             record = tx.get(DOCUMENTS, sha)
             first_opened = record["first_opened"] if record else now
             older = []
-            if path and not path.startswith("<") and path != "-":
+            # a stream (stdin, <(command)) is known by its sha256 only: /dev/fd/63 names another text each time
+            if path and not path.startswith("<") and path != "-" and not document.metadata.get("stream"):
                 older = [
                     row
                     for row in tx.data.get(DOCUMENTS, {}).values()

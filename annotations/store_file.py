@@ -137,7 +137,12 @@ def environment_error(path: Path, error: OSError, doing: str) -> StoreError:
 
 
 def corrupt_store_error(path: Path, raw: bytes, reason: str) -> StoreError:
-    """The message for an unreadable database: where it is, a copy, how to recover."""
+    """The message for an unreadable database: where it is, a copy, how to recover.
+    Another program's file (a system file given as --db) gets no copy beside it and no
+    advice to move it: only that it is not a database."""
+    if not may_be_ours(path, raw):
+        return StoreError(f"{path}: not an annotate database ({reason}). The file was left untouched; "
+                          "choose another file with --db.", EXIT_BAD_INPUT)
     stamp = datetime.now().strftime("%Y%m%dT%H%M%S")
     copy = keep_copy(path, raw, f"{path.name}.corrupt-{stamp}")
     parts = [f"{path}: not a readable annotate database ({reason}). The file was left untouched."]
@@ -154,6 +159,24 @@ def corrupt_store_error(path: Path, raw: bytes, reason: str) -> StoreError:
         parts.append(f"A copy is kept at {copy}.")
     parts.append(f"To start afresh, move it aside (mv '{path}' '{path}.broken').")
     return StoreError(" ".join(parts), EXIT_BAD_INPUT)
+
+
+def may_be_ours(path: Path, raw: bytes) -> bool:
+    """Could this be an annotate database, whole or damaged? Named like one (``.json``,
+    as TinyDB files are), or bytes that are one cut short or followed by garbage. Else
+    it is some other program's file (``--db /etc/passwd``): not to be copied or moved."""
+    if path.suffix.lower() == ".json":
+        return True
+    head = raw.lstrip()
+    if not head or f'"{STORE_SCHEMA}"'.encode() in raw:
+        return True
+    if not head.startswith(b'{"'):
+        return False
+    try:
+        loads(raw)
+    except (ValueError, UnicodeDecodeError):
+        return True  # an object cut short or followed by garbage: an interrupted write
+    return False
 
 
 def keep_copy(path: Path, raw: bytes, name: str) -> Path | None:
@@ -256,8 +279,9 @@ def read_store_file(db: str | os.PathLike | None = None) -> StoreFile:
     here (``data`` None): the store parses it when it opens, after the reader's first paint
     for ``annotate FILE``."""
     path = Path(os.path.abspath(paths.db_path(db)))
-    if path.is_dir():
-        raise StoreError(f"{path}: is a folder, not an annotation database; choose a file with --db")
+    kind = paths.not_a_regular_file(path)  # a FIFO would hang the read, a device feed it forever
+    if kind is not None:
+        raise StoreError(f"{path}: is {kind}, not an annotation database; choose a regular file with --db")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as error:

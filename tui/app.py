@@ -704,15 +704,21 @@ class ReaderScreen(Screen):
 
         from tui.screens.export_dialog import ExportDialog
 
-        self.app.push_screen(ExportDialog(self.document.path), chosen)
+        self.app.push_screen(ExportDialog(self.document.path, self.export_protected()), chosen)
+
+    def export_protected(self) -> list:
+        from annotations.paths import store_files
+
+        return store_files(self.store.path) + [("the article itself", self.document.path)]
 
     def write_export(self, request) -> None:
-        from annotations.export import ExportError, export_document, write_atomically
+        from annotations.atomic import write_atomically
+        from annotations.export import ExportError, export_document
 
         try:
             analysis = self.analysis if request.include_suggestions else None
             text = export_document(self.store, self.document, request.fmt, analysis=analysis)
-            write_atomically(request.path, text)
+            write_atomically(request.path, text, protected=self.export_protected())
         except (ExportError, StoreError, OSError) as error:
             reason = getattr(error, "strerror", None) or str(error)
             self.say(f"{request.path}: {reason}", title="Export failed", severity="error", timeout=10)

@@ -11,12 +11,12 @@ import sys
 import time
 import warnings
 
-from annotations.atomic import write_atomically
+from annotations.atomic import OutputError, TextOutput, check_target, write_atomically
 from annotations.batch import BatchStats, analyse_many
 from annotations.html import ExtractionArchive, archive_dir
 from annotations.inputs import expand
 from annotations.jsonout import dumps
-from tui.launch import EXIT_BAD_INPUT, EXIT_ENVIRONMENT, EXIT_OK, complain
+from tui.launch import EXIT_BAD_INPUT, EXIT_ENVIRONMENT, EXIT_OK, complain, protected_files
 
 
 class ProgressBar:
@@ -53,43 +53,57 @@ class ProgressBar:
 
 
 class OutDir:
-    """One ``<name>.json`` per document; a second document with the same name gets its sha256's start."""
+    """One ``<name>.json`` per document; a second document with the same name gets its sha256's start.
+    ``protected``: files never to write over (the database, the inputs: ``annotations.atomic``),
+    checked for every input before any work and again for each file written."""
 
-    def __init__(self, folder: str, indent: int) -> None:
+    def __init__(self, folder: str, indent: int, protected=(), paths: list[str] = ()) -> None:
+        if os.path.exists(folder) and not os.path.isdir(folder):
+            raise OutputError(folder, "is not a folder (--out-dir)")
         self.folder = folder
         self.indent = indent or None
+        self.protected = protected
         self.used: set[str] = set()
+        for path in paths:
+            check_target(os.path.join(folder, f"{self.stem(path)}.json"), protected)
+        os.makedirs(folder, exist_ok=True)
+
+    @staticmethod
+    def stem(path: str) -> str:
+        return "stdin" if path == "-" else os.path.splitext(os.path.basename(path))[0] or "document"
 
     def write(self, result: dict) -> str:
-        path = result["document"]["path"]
-        stem = "stdin" if path == "-" else os.path.splitext(os.path.basename(path))[0] or "document"
+        stem = self.stem(result["document"]["path"])
         name = f"{stem}.json"
         if name in self.used:
             name = f"{stem}-{result['document']['sha256'][:12]}.json"
         self.used.add(name)
         target = os.path.join(self.folder, name)
-        write_atomically(target, dumps(result, indent=self.indent) + "\n", fsync=False)
+        write_atomically(target, dumps(result, indent=self.indent) + "\n", fsync=False, protected=self.protected)
         return target
 
 
 def run_batch(files: list[str], jobs: int = 1, use_cache: bool = True, output: str | None = None,
-              out_dir: str | None = None, indent: int = 2) -> int:
+              out_dir: str | None = None, indent: int = 2, db: str | None = None) -> int:
     expanded = expand(files)
     errors = [(e.path, str(e)) for e in expanded.errors]
-    for _path, message in errors:
+    for _path, message in errors + [(e.path, str(e)) for e in expanded.skipped]:
         complain(message)
     if not expanded.paths:
         return EXIT_BAD_INPUT
+    protected = protected_files(db, expanded.paths)  # never written over: the database, the inputs
     sink = None
     writer = None
     try:
         if out_dir is not None:
-            os.makedirs(out_dir, exist_ok=True)
-            writer = OutDir(out_dir, indent)
+            writer = OutDir(out_dir, indent, protected, expanded.paths)
         elif output is not None and output != "-":
-            sink = open(output, "w", encoding="utf-8")
+            sink = TextOutput(output, protected)
         else:
             sink = sys.stdout
+    except OutputError as error:
+        complain(str(error))
+        return EXIT_BAD_INPUT
     except OSError as error:
         complain(f"{output or out_dir or ''}: cannot write ({error.strerror or error})")
         return EXIT_ENVIRONMENT
@@ -97,6 +111,7 @@ def run_batch(files: list[str], jobs: int = 1, use_cache: bool = True, output: s
     warnings.filterwarnings("ignore", message=r".*\[W127\]")
     bar = ProgressBar()
     stats_seen = BatchStats()
+    refused = 0  # results not written: their --out-dir file became one to protect meanwhile
 
     def progress(stats: BatchStats) -> None:
         nonlocal stats_seen
@@ -112,7 +127,11 @@ def run_batch(files: list[str], jobs: int = 1, use_cache: bool = True, output: s
                 complain(item.error)
                 continue
             if writer is not None:
-                writer.write(item.result)
+                try:
+                    writer.write(item.result)
+                except OutputError as error:
+                    complain(str(error))
+                    refused += 1
             else:
                 sink.write(dumps(item.result) + "\n")  # C1/DEL from the text as \u escapes
                 sink.flush()
@@ -126,7 +145,7 @@ def run_batch(files: list[str], jobs: int = 1, use_cache: bool = True, output: s
         bar.close()
         if sink is not None and sink is not sys.stdout:
             sink.close()
-    failed = len(errors) + stats_seen.failed
+    failed = len(errors) + stats_seen.failed + refused
     where = f" -> {output or out_dir}" if (output or out_dir) else ""
     complain(f"{stats_seen.analysed} analysed, {stats_seen.cached} from the cache, {failed} failed{where}")
     return EXIT_BAD_INPUT if failed else EXIT_OK

@@ -14,7 +14,8 @@ import click
 
 from annotations import __version__
 from tui.launch import (
-    EXIT_BAD_INPUT, EXIT_ENVIRONMENT, fail, main, open_reader, open_store_or_exit, printable, read_document,
+    EXIT_BAD_INPUT, EXIT_ENVIRONMENT, apply_max_size, check_output_or_exit, fail, main, open_reader,
+    open_store_or_exit, printable, protected_files, read_document,
 )
 
 
@@ -31,7 +32,7 @@ class DefaultCommandGroup(click.Group):
             if arg == "--":
                 break
             if arg.startswith("-") and arg != "-":
-                index += 2 if arg in ("--db",) else 1
+                index += 2 if arg in ("--db", "--max-size") else 1
                 continue
             if arg not in self.commands:
                 args = args[:index] + [self.default_command] + args[index:]
@@ -54,9 +55,11 @@ def resolve_db(ctx: click.Context, db_after: str | None) -> str | None:
 
 @click.group(cls=DefaultCommandGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--db", metavar="PATH", default=None, help="TinyDB file to use (also ANNOTATE_DB).")
+@click.option("--max-size", metavar="SIZE", default=None,
+              help="Refuse any input larger than this (default 50MB; also max_size in config.toml).")
 @click.version_option(__version__, "--version", prog_name="annotate")
 @click.pass_context
-def cli(ctx: click.Context, db: str | None) -> None:
+def cli(ctx: click.Context, db: str | None, max_size: str | None) -> None:
     """Read a news article critically: entities, claims, speakers, reliability notes,
     and your own annotations, saved at once.
 
@@ -66,6 +69,7 @@ def cli(ctx: click.Context, db: str | None) -> None:
     """
     ctx.ensure_object(dict)
     ctx.obj["db"] = db
+    apply_max_size(max_size)
 
 
 @cli.command("open")
@@ -87,7 +91,8 @@ def open_command(ctx: click.Context, files: tuple[str, ...], labels_file: str | 
               help="Processes for spaCy's nlp.pipe (several documents).")
 @click.option("-o", "--output", metavar="OUT.jsonl", default=None, help="Write one JSON line per document here.")
 @click.option("--out-dir", metavar="DIR", default=None, help="Write one JSON file per document into DIR.")
-def analyze_command(files: tuple[str, ...], no_cache: bool, indent: int, jobs: int,
+@click.pass_context
+def analyze_command(ctx: click.Context, files: tuple[str, ...], no_cache: bool, indent: int, jobs: int,
                     output: str | None, out_dir: str | None) -> None:
     """Print the machine analysis of FILE as JSON ("-" reads standard input).
 
@@ -111,7 +116,7 @@ def analyze_command(files: tuple[str, ...], no_cache: bool, indent: int, jobs: i
     from tui.batch_cli import run_batch
 
     sys.exit(run_batch(list(files), jobs=jobs, use_cache=not no_cache, output=output, out_dir=out_dir,
-                       indent=indent))
+                       indent=indent, db=resolve_db(ctx, None)))
 
 
 @cli.command("list")
@@ -171,8 +176,12 @@ def export_command(ctx, file, fmt, output, include_suggestions, db_after) -> Non
     """Export the saved annotations of FILE."""
     from annotations.export import ExportError, export_document
 
+    db = resolve_db(ctx, db_after)
+    protected = protected_files(db, [file], what="the article itself")
+    if output is not None:
+        check_output_or_exit(output, protected)
     document = read_document(file)
-    store = open_store_or_exit(resolve_db(ctx, db_after))
+    store = open_store_or_exit(db)
     analysis = None
     if include_suggestions:
         from annotations.analysis import analyze
@@ -185,10 +194,12 @@ def export_command(ctx, file, fmt, output, include_suggestions, db_after) -> Non
     if output is None:
         click.echo(text, nl=not text.endswith("\n"))
         return
-    try:
-        from annotations.export import write_atomically
+    from annotations.atomic import OutputError, write_atomically
 
-        write_atomically(output, text)
+    try:
+        write_atomically(output, text, protected=protected)
+    except OutputError as error:
+        fail(str(error), EXIT_BAD_INPUT)
     except OSError as error:
         fail(f"{output}: cannot write ({error.strerror or error})", EXIT_ENVIRONMENT)
     click.echo(f"Wrote {printable(output)}", err=True)

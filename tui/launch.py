@@ -55,6 +55,46 @@ def read_document(path: str, db: str | None = None) -> Document:
         fail(str(error), EXIT_BAD_INPUT)
 
 
+def protected_files(db: str | None, inputs: list[str], what: str = "an input of this command") -> list:
+    """What an output of a command must never replace: the database and the files
+    beside it, and the command's own inputs (``what`` names them in the refusal)."""
+    from annotations.paths import store_files
+
+    return store_files(db) + [(f"{what} ({path})", path) for path in inputs if path != "-"]
+
+
+def check_output_or_exit(path: str, protected: list) -> None:
+    """Refuse a bad output target before any work (exit 2, one line)."""
+    from annotations.atomic import OutputError, check_target
+
+    try:
+        check_target(path, protected)
+    except OutputError as error:
+        fail(str(error), EXIT_BAD_INPUT)
+
+
+def apply_max_size(option: str | None = None) -> None:
+    """The size limit of every input: ``--max-size``, else ``max_size`` in config.toml,
+    else the default (50 MB). A value that is not a size: exit 2, one line."""
+    from annotations.document import parse_size, set_max_input_bytes
+
+    source, value = "--max-size", option
+    if value is None:
+        from tui.config import CONFIG_FILENAME, ConfigError, load_config
+
+        try:
+            value = load_config().get("max_size")
+        except ConfigError:  # the reader reports a broken config; the default limit holds
+            value = None
+        source = f"{CONFIG_FILENAME}: max_size"
+    if value is None:
+        return
+    try:
+        set_max_input_bytes(parse_size(value))
+    except ValueError as error:
+        fail(f"{source}: {error}", EXIT_BAD_INPUT)
+
+
 def open_store_or_exit(db: str | None):
     from annotations.store import open_store
 
@@ -81,13 +121,16 @@ def open_reader(files: list[str], labels_file: str | None = None, db: str | None
     if len(files) == 1 and not os.path.isdir(files[0]):
         document = read_document(files[0], db)
     else:
-        from annotations.inputs import expand
+        from annotations.inputs import expand, names_a_stream
 
+        for path in files:  # the library reads each article again when it is opened
+            if names_a_stream(path):
+                fail(f"{path}: a stream can be read only once: open it alone (annotate {path})", EXIT_BAD_INPUT)
         expanded = expand(list(files))
         if not expanded.paths:  # one line: the first reason, else a general one
             reason = str(expanded.errors[0]) if expanded.errors else f"{' '.join(files)}: no articles to open"
             fail(reason, EXIT_BAD_INPUT)
-        for error in expanded.errors:
+        for error in expanded.errors + expanded.skipped:
             complain(str(error))
     labels = None
     if labels_file is not None:
@@ -127,6 +170,7 @@ def main(argv: list[str] | None = None) -> None:
     args = sys.argv[1:] if argv is None else list(argv)
     try:
         if is_plain_open(args):
+            apply_max_size()
             open_reader(args)
         else:
             from tui.cli import cli

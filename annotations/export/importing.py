@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from annotations.anchoring import anchor
+from annotations.document import DocumentError, read_capped
 from annotations.export.errors import ImportFileError
 from annotations.model import Annotation, new_id, now_iso, quote_context
 
@@ -92,7 +93,9 @@ def _fail(source: str, problem: str) -> ImportFileError:
 def read_json(source: str) -> object:
     try:
         with open(source, "rb") as handle:
-            raw = handle.read()
+            raw = read_capped(handle, source)
+    except DocumentError as error:  # above the size limit, or binary
+        raise _fail(source, error.reason) from None
     except FileNotFoundError:
         raise _fail(source, "no such file") from None
     except IsADirectoryError:

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import re
+import socket
+import stat
 
+import pytest
 from hypothesis import strategies as st
 
 # Characters of the contract's "arbitrary text": every code point but U+0000 and the
@@ -29,3 +33,21 @@ RAW_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f\x80-\x9f]")
 
 def raw_controls(text: str) -> list[str]:
     return RAW_CONTROL.findall(text)
+
+
+def make_device(path, minor: int):
+    """A character device in the test's own folder with the numbers of /dev/null (3) or
+    /dev/zero (5): the device, never the system's node."""
+    try:
+        os.mknod(path, stat.S_IFCHR | 0o666, os.makedev(1, minor))
+    except PermissionError:
+        pytest.skip("making a device node needs root (CI runs the tests as root)")
+    return path
+
+
+def make_socket(path):
+    """A Unix socket file at ``path`` (bound, then closed: the file stays)."""
+    server = socket.socket(socket.AF_UNIX)
+    server.bind(str(path))
+    server.close()
+    return path

@@ -1,4 +1,8 @@
-"""The export dialog: format, path (beside the article by default), include suggestions."""
+"""The export dialog: format, path (beside the article by default), include suggestions.
+
+A path that must not be written (the database, a file beside it, the article itself, a
+folder or a socket) is refused in the dialog, with the reason, and the dialog stays open.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +15,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Checkbox, Input, RadioButton, RadioSet, Static
 
+from annotations.atomic import OutputError, Protected, check_target
 from annotations.export import FORMATS, default_export_path
 from tui.screens.dialog import Dialog
 
@@ -34,9 +39,10 @@ class ExportDialog(Dialog[ExportRequest | None]):
         Binding("ctrl+s", "export", "Export", id="export.write", tooltip="Write the export", priority=True),
     ]
 
-    def __init__(self, article_path: str) -> None:
+    def __init__(self, article_path: str, protected: Protected = ()) -> None:
         super().__init__()
         self.article_path = article_path
+        self.protected = protected
         self.fmt = "json"
 
     def compose(self) -> ComposeResult:
@@ -46,6 +52,9 @@ class ExportDialog(Dialog[ExportRequest | None]):
                 for index, name in enumerate(FORMATS):
                     yield RadioButton(Text(f"{name}: {FORMAT_NAMES[name]}"), value=index == 0, id=f"format-{name}")
             yield Input(default_export_path(self.article_path, "json"), id="export-path")
+            refused = Static("", id="export-refused")
+            refused.display = False  # shown with the reason when a path is refused
+            yield refused
             yield Checkbox(Text("include the machine's suggestions"), id="export-suggestions")
             with Horizontal(classes="buttons"):
                 yield Button("Export", variant="primary", id="export-go")
@@ -76,8 +85,17 @@ class ExportDialog(Dialog[ExportRequest | None]):
         if not path:
             self.app.bell()
             return
+        path = os.path.expanduser(path)
+        try:
+            check_target(path, self.protected)
+        except OutputError as error:
+            refused = self.query_one("#export-refused", Static)
+            refused.update(Text(str(error), "bold red"))
+            refused.display = True
+            self.app.bell()
+            return
         include = self.query_one(Checkbox).value
-        self.dismiss(ExportRequest(self.fmt, os.path.expanduser(path), include))
+        self.dismiss(ExportRequest(self.fmt, path, include))
 
     def action_cancel(self) -> None:
         self.dismiss(None)
