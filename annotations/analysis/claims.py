@@ -8,8 +8,11 @@ voted entities and the quote regions of the whole text.
 from __future__ import annotations
 
 import bisect
+import json
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
 
 from annotations.analysis.quotes import BULLETS, QuoteRegion
 from annotations.analysis.resources import SourceTable, gazetteer_index, lexicon, word_set
@@ -28,6 +31,11 @@ POSSESSIVES = re.compile(r"\b(?:his|her|its|their)\b", re.IGNORECASE)
 GENERIC_MEDIA = {"platform", "account", "page", "channel", "website", "feed", "site"}
 PRIVATE_BODIES = ("union", "company", "association", "club", "university", "college", "society", "federation",
                   "league", "bank", "corporation", "firm", "foundation", "institute", "motors", "inc", "group", "party")
+# a caption ends with its credit: "(Video sent to our team by one of the protesters)"
+CREDIT_TAIL = re.compile(r"\(([^()]{2,160})\)\W*$")
+# a sentence of prose ends with . ! ? (then maybe a closing quote or bracket); a heading does not
+TERMINAL = re.compile(r"[.!?][\"'\u201d\u2019)\]]*\s*$")
+FIRST_PERSON = re.compile(r"\bI\b|\b(?:[Mm]e|[Mm]y|[Ww]e|[Uu]s|[Oo]ur|[Oo]urs)\b")
 CHANNEL_PERSIST = 8  # sentences a speaker's channel carries over to the same speaker's claims
 QUOTE_SHARE = 0.4  # share of a sentence inside a quote that makes it the quote's speaker's
 
@@ -86,6 +94,26 @@ def is_boilerplate(text: str) -> bool:
     return False
 
 
+@lru_cache(maxsize=1)
+def furniture_words() -> dict:
+    data = json.loads(resources.files("annotations.analysis").joinpath("data", "furniture.json").read_text("utf-8"))
+    data.pop("_comment", None)
+    return data
+
+
+@lru_cache(maxsize=1)
+def _deictic_media() -> re.Pattern:
+    words = furniture_words()
+    media = "|".join(re.escape(m) for m in words["media_nouns"])
+    deictics = "|".join(re.escape(d) for d in words["deictics"])
+    return re.compile(rf"\b(?:{deictics})\s+(?:[\w-]+\s+)?(?:{media})\b", re.IGNORECASE)
+
+
+def _mostly_upper(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    return len(text.split()) >= 3 and len(letters) >= 10 and sum(c.isupper() for c in letters) >= 0.8 * len(letters)
+
+
 class ClaimBuilder:
     def __init__(self, text: str, features: list[dict], entities: list[dict], quotes: list[QuoteRegion],
                  sources: SourceTable) -> None:
@@ -114,9 +142,11 @@ class ClaimBuilder:
     def build(self) -> list[Sentence]:
         self._own_attributions()
         self._quote_speakers()
+        self.furniture = self._furniture()
+        self._testimonies()
         self._channels()
         for sentence in self.sentences:
-            sentence.claim = self._is_claim(sentence)
+            sentence.claim = sentence.index not in self.furniture and self._is_claim(sentence)
         for sentence in self.sentences:
             if sentence.claim:
                 sentence.cues = self._cues(sentence)
@@ -129,7 +159,7 @@ class ClaimBuilder:
             f = sentence.features
             for subject in f["subjects"]:
                 subject.setdefault("position", subject["start"])
-            self.resolver.remember_sentence(sentence.index, f)
+            self.resolver.remember_sentence(sentence.index, f, self.text[f["start"]:f["end"]])
             referent = None
             according = f["according"] if f["according"] and "document" not in f["according"] else None
             reports = f["reports"]
@@ -256,6 +286,72 @@ class ClaimBuilder:
                     and self._is_list_item(sentence):
                 sentence.speaker = list_speaker[0]
 
+    def _testimonies(self) -> None:
+        """First-person paragraphs without quote marks after someone is introduced ("He
+        explained why he had decided to protest:", "Our team spoke to Lorena, ...") are that
+        person's testimony, paragraph after paragraph, until the narration takes over again.
+        Captions between them do not end it."""
+        conversation = tuple(furniture_words()["conversation"])
+        witness: tuple[dict, dict | None] | None = None
+        for group in self._paragraph_groups():
+            if all(s.index in self.furniture for s in group):
+                continue
+            start, end = group[0].features["start"], group[-1].features["end"]
+            outside = self.text[start:end]
+            for i in reversed(self._quotes_overlapping(start, end)):
+                region = self.quotes[i]
+                a, b = max(region.start, start) - start, min(region.end, end) - start
+                outside = outside[:a] + " " * (b - a) + outside[b:]
+            quoted = len(outside.split()) < 0.8 * len(self.text[start:end].split())
+            if witness is not None and not quoted and FIRST_PERSON.search(outside):
+                for sentence in group:
+                    if sentence.index in self.furniture:
+                        continue
+                    report = sentence.report or {}
+                    verb_end = sentence.own_verb[1] if sentence.own_verb else None
+                    told_me = verb_end is not None and re.match(r"\s+(?:me|us)\b", self.text[verb_end:verb_end + 4])
+                    if sentence.own is None or report.get("depth", 0) > 0 or told_me:
+                        # "they told me to go ...", "... because it stated that I was": the
+                        # witness recounts what others said or wrote
+                        sentence.speaker, sentence.speaker_mention = witness
+                continue
+            witness = None
+            last = group[-1]
+            if last.features["colon_end"] and (last.own or last.features.get("intro")):
+                referent = last.own or last.features["intro"]
+                if referent.get("kind") == "person":
+                    witness = (referent, last.own_mention if last.own else None)
+                continue
+            for sentence in group:
+                low = self.text[sentence.features["start"]:sentence.features["end"]].lower()
+                for phrase in conversation:
+                    at = low.find(phrase)
+                    if at < 0:
+                        continue
+                    after = sentence.features["start"] + at + len(phrase)
+                    person = self._named_after(sentence, after)
+                    if person is not None:
+                        referent = self.resolver.names.resolve(person, self.resolver.recent_speaker_keys)
+                        witness = (referent, person)
+
+    def _named_after(self, sentence: Sentence, offset: int) -> dict | None:
+        """The person named right at ``offset`` ("spoke to Lorena (not her real name)"): a
+        PERSON entity, or a capitalised name that is no place, organisation or source."""
+        person = next((p for p in sentence.features["persons"] if 0 <= p["start"] - offset <= 2), None)
+        if person is not None:
+            return person
+        match = re.match(r"\s?([A-Z][a-z\u00e0-\u00ff'\u2019-]+(?: [A-Z][a-z\u00e0-\u00ff'\u2019-]+){0,3})\b",
+                         self.text[offset:offset + 80])
+        if match is None:
+            return None
+        name = match.group(1)
+        if gazetteer_index().labels.get(name) or self.sources.lookup(name) is not None or name in self.org_texts:
+            return None
+        start = offset + match.start(1)
+        mention = {"start": start, "end": start + len(name), "text": name}
+        self.resolver.names.add(mention)
+        return mention
+
     def _paragraph_index(self, offset: int) -> int:
         return _paragraph_of(self.para_starts, offset)
 
@@ -375,6 +471,56 @@ class ClaimBuilder:
                 last_channel[key] = (sentence.index, remembered[1], remembered[2])
 
     # -- which sentences are claims ---------------------------------------
+    def _paragraph_groups(self) -> list[list[Sentence]]:
+        groups: list[list[Sentence]] = []
+        for sentence in self.sentences:
+            if groups and groups[-1][0].paragraph == sentence.paragraph:
+                groups[-1].append(sentence)
+            else:
+                groups.append([sentence])
+        return groups
+
+    def _furniture(self) -> set[int]:
+        """Sentences that belong to the page, not the story: captions (a paragraph ending with
+        a photo or video credit, or one sentence pointing at "this map"), promo lines in
+        capitals or opening with "READ MORE", notes to readers, and headings (one line with no
+        finite verb and no closing full stop)."""
+        words = furniture_words()
+        media = set(words["media_nouns"])
+        openings = tuple(words["openings"])
+        found: set[int] = set()
+        for group in self._paragraph_groups():
+            start, end = group[0].features["start"], group[-1].features["end"]
+            paragraph = self.text[start:end]
+            quoted = any(s.quote is not None and s.quote.start <= s.features["start"] for s in group)
+            tail = CREDIT_TAIL.search(paragraph)
+            caption = tail is not None and bool(set(re.findall(r"[a-z]+", tail.group(1).lower())) & media)
+            if caption:
+                # a caption is short; a long paragraph ending with "(See pictures of the spill.)"
+                # is prose followed by a link
+                body = self.text[start:start + tail.start()]
+                caption = len(body.split()) <= 40 and sum(1 for s in group if s.features["end"] <= start + tail.start() + 1) <= 2
+            if not caption and len(group) == 1 and group[0].own is None and not quoted:
+                caption = bool(_deictic_media().search(paragraph))
+            promo = not quoted and _mostly_upper(paragraph)
+            if caption or promo:
+                found.update(s.index for s in group)
+                continue
+            for sentence in group:
+                f = sentence.features
+                text = self.text[f["start"]:f["end"]]
+                low = text.lower().lstrip("[( ")
+                if low.startswith(openings):
+                    found.add(sentence.index)
+                elif text.startswith("(") and text.rstrip(".").endswith(")") and BYLINE.match(text.strip("(). ")):
+                    found.add(sentence.index)  # "(By Alison Hsiao)"
+            if len(group) == 1:
+                f = group[0].features
+                text = self.text[f["start"]:f["end"]]
+                if not f.get("finite_verb", True) and not TERMINAL.search(text) and group[0].own is None:
+                    found.add(group[0].index)  # "Development potential in the western Caribbean"
+        return found
+
     def _is_claim(self, sentence: Sentence) -> bool:
         f = sentence.features
         text = self.text[f["start"]:f["end"]]

@@ -9,12 +9,14 @@ who was recently named, who spoke and who was the subject.
 from __future__ import annotations
 
 import bisect
+import re
 from dataclasses import dataclass, field
 
 from annotations.analysis.entities import NAME_SUFFIXES
-from annotations.analysis.resources import SourceTable, word_set
+from annotations.analysis.resources import SourceTable, gazetteer_index, word_set
 
 PRONOUN_GENDER = {"he": "m", "him": "m", "his": "m", "she": "f", "her": "f", "hers": "f"}
+GENDERED = re.compile(r"\b(he|his|him|she|her)\b", re.IGNORECASE)
 LOOKBACK = 5  # sentences a pronoun may reach back
 # "the company" is a business: it does not point back to a ministry or a court
 BUSINESS_NOUNS = {"company", "firm", "bank", "carmaker", "retailer", "manufacturer", "startup", "giant", "group",
@@ -94,6 +96,18 @@ class NameBook:
                 self.by_word.setdefault(word, []).append(person)
         self.genders: dict[str, str] = {}
 
+    def add(self, mention: dict) -> None:
+        """A person named without the model's PERSON tag (found from the pronouns after it)."""
+        tokens = name_tokens(mention["text"])
+        if not tokens or any(p.tokens == tokens for p in self.by_word.get(tokens[0], ())):
+            return
+        if self.candidates(tokens):
+            return  # "Mongu" after "Alain Tita Mongu": already known by the longer name
+        person = Person(mention["text"], mention, tokens)
+        self.people.append(person)
+        for word in set(tokens):
+            self.by_word.setdefault(word, []).append(person)
+
     def candidates(self, tokens: tuple[str, ...]) -> list[Person]:
         if not tokens:
             return []
@@ -162,14 +176,22 @@ class SpeakerResolver:
         self.org_starts = [e["start"] for e in self.org_mentions]
         self.person_starts = [e["start"] for e in self.person_mentions]
         self.recent_speaker_keys: list[str] = []
-        self.np_history: list[dict] = []  # non-person noun-phrase referents, for "the UGA researchers"
+        self.np_history: list[dict] = []
+        self.pending_name: tuple[int, dict] | None = None  # a capitalised subject not yet known as a person  # non-person noun-phrase referents, for "the UGA researchers"
 
     # -- memory -----------------------------------------------------------
-    def remember_sentence(self, index: int, features: dict) -> None:
+    def remember_sentence(self, index: int, features: dict, text: str = "") -> None:
         """Subjects and people of a sentence, for later pronouns."""
         for person in features["persons"]:
             referent = self.names.resolve(person, self.recent_speaker_keys)
             self.memory.add(index, "mention", referent)
+        if text:
+            pending, self.pending_name = self.pending_name, None
+            if pending is not None and pending[0] == index - 1:
+                pronoun = GENDERED.search(text)
+                if pronoun is not None:
+                    self._add_untagged(pending[0], pending[1], pronoun.group(1).lower())
+            self._untagged_people(index, features, text)
         for subject in features["subjects"]:
             if subject.get("pronoun"):
                 continue
@@ -177,6 +199,39 @@ class SpeakerResolver:
             if referent is not None:
                 self.memory.add(index, "subject", {**referent, "position": subject["start"],
                                                    "root": bool(subject.get("root"))})
+
+    def _untagged_people(self, index: int, features: dict, text: str) -> None:
+        """"Alain Tita Mongu takes part in the protests. Mongu left his native Cameroon": a
+        capitalised name the model did not tag as a person, subject of a sentence that goes on
+        with "his" or "she", is a person."""
+        for subject in features["subjects"]:
+            if not subject.get("proper") or subject.get("person") or subject.get("places") \
+                    or subject.get("gpe") or subject.get("definite") or subject.get("pronoun"):
+                continue
+            words = subject["text"].split()
+            if not 1 <= len(words) <= 4 or not all(w[:1].isupper() and w.isalpha() for w in words):
+                continue
+            lowered = {w.lower() for w in words}
+            if (subject.get("org") or {}).get("text", subject["text"]) != subject["text"] \
+                    or lowered & (OFFICIAL_WORDS | BUSINESS_NOUNS | set(word_set("group_nouns"))):
+                continue  # the model's ORG may be a person's name, never "Tomas Shipping Company"
+            if gazetteer_index().labels.get(subject["text"]) or self.sources.lookup(subject["text"]) is not None:
+                continue
+            after = text[subject["end"] - features["start"]:]
+            pronoun = GENDERED.search(after)
+            if pronoun is None:
+                self.pending_name = (index, subject)  # the next sentence may go on with "his"
+                continue
+            self._add_untagged(index, subject, pronoun.group(1).lower())
+
+    def _add_untagged(self, index: int, subject: dict, pronoun: str) -> None:
+        mention = {"start": subject["start"], "end": subject["end"], "text": subject["text"]}
+        self.names.add(mention)
+        referent = self.names.resolve(mention, self.recent_speaker_keys)
+        self.names.note_gender(referent["key"], PRONOUN_GENDER[pronoun])
+        referent["gender"] = referent.get("gender") or PRONOUN_GENDER[pronoun]
+        self.memory.add(index, "mention", referent)
+        self.memory.add(index, "subject", {**referent, "position": subject["start"], "root": bool(subject.get("root"))})
 
     def remember_speaker(self, index: int, referent: dict) -> None:
         self.memory.add(index, "speaker", referent)

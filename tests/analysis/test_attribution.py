@@ -103,3 +103,30 @@ def test_a_dateline_is_not_the_speaker(analyse):
     claim = claim_with(analyse(text), "turnout reached")
     assert claim["speaker"]["text"] == "Election officials"
     assert claim["channel"] is None
+
+
+def test_first_person_testimony_after_an_introduction_is_the_witness(analyse):
+    result = analyse(
+        "Tomas Perel Abena takes part in the protests. Abena left his village in May. "
+        "He explained why he had decided to protest:\n\n"
+        "Two days after I arrived, I was put in detention for entering the country illegally.\n\n"
+        "Farmers march in the square. (Video sent to our team by one of the protesters)\n\n"
+        "In the end, they told me to go to the refugee office to claim asylum.\n\n"
+        "The situation of the migrants is the result of a change in policy.\n")
+    assert speaker_of(result, "Two days after I arrived") == "Tomas Perel Abena"
+    assert speaker_of(result, "they told me to go") == "Tomas Perel Abena"
+    assert speaker_of(result, "result of a change in policy") is None
+
+
+def test_first_person_paragraph_after_our_team_spoke_to_someone_is_theirs(analyse):
+    result = analyse(
+        "Our team spoke to Ilvane (not her real name), a woman who arrived in July.\n\n"
+        "Currently, my family and I are sleeping in the street in tents.\n")
+    assert speaker_of(result, "my family and I") == "Ilvane"
+
+
+def test_first_person_narration_without_an_introduction_has_no_speaker(analyse):
+    result = analyse(
+        "Forecasters are watching a storm in the Gulf.\n\n"
+        "We expect the storm to strengthen before it reaches the coast on Friday.\n")
+    assert speaker_of(result, "We expect the storm") is None
