@@ -16,7 +16,7 @@ from importlib import resources
 
 from annotations.analysis.quotes import BULLETS, QuoteRegion
 from annotations.analysis.resources import SourceTable, gazetteer_index, lexicon, word_set
-from annotations.analysis.speakers import NameBook, SpeakerResolver, speaker_span
+from annotations.analysis.speakers import SINGLE_ROLES, NameBook, SpeakerResolver, speaker_span
 
 STRONG_BOILERPLATE = {"originally published", "reprinted with permission", "contributed to this report",
                       "contributed reporting", "additional reporting by", "all rights reserved", "editing by",
@@ -36,6 +36,8 @@ CREDIT_TAIL = re.compile(r"\(([^()]{2,160})\)\W*$")
 # a sentence of prose ends with . ! ? (then maybe a closing quote or bracket); a heading does not
 TERMINAL = re.compile(r"[.!?][\"'\u201d\u2019)\]]*\s*$")
 FIRST_PERSON = re.compile(r"\bI\b|\b(?:[Mm]e|[Mm]y|[Ww]e|[Uu]s|[Oo]ur|[Oo]urs)\b")
+NUMBER_WORDS = {"one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "dozens", "hundreds",
+                "thousands", "some", "many", "most", "few", "several", "half", "none", "all"}
 CHANNEL_PERSIST = 8  # sentences a speaker's channel carries over to the same speaker's claims
 QUOTE_SHARE = 0.4  # share of a sentence inside a quote that makes it the quote's speaker's
 
@@ -167,6 +169,10 @@ class ClaimBuilder:
                 # "..., below what analysts had expected, according to FactSet": the
                 # attribution of the whole sentence beats a verb in a side clause
                 reports = []
+            # the main clause's attribution is the sentence's: "Federal officials also found that
+            # the company told students ..." is the officials', whatever the verb's strength
+            reports = sorted((r for r in reports if self._plausible_report(r)),
+                             key=lambda r: (r["depth"] > 0, r["weak"], r["depth"], r["verb_start"]))
             for report in reports:
                 referent = self.resolver.referent_of(sentence.index, report["speaker"], position=report["speaker"]["start"])
                 if referent is not None:
@@ -179,6 +185,17 @@ class ClaimBuilder:
                 if referent is not None:
                     sentence.own_mention = f["according"]
                     sentence.report = {"verb": "according", "content_negated": False}
+            if referent is None and f["according"] and "document" in f["according"]:
+                # "According to the report, ...": whoever issued the report just named speaks
+                # through it; "according to a report" names nobody
+                document = f["according"]["document"]
+                if document["text"].lower().split()[0] in ("the", "this", "its", "their", "his", "her"):
+                    author = self.resolver.referent_of(sentence.index, {**document, "document": True})
+                    if author is not None and not author.get("unnamed"):
+                        referent = author
+                        sentence.own_mention = None
+                        sentence.report = {"verb": "according", "how": "document", "content_negated": False,
+                                           "speaker": document, "depth": 0}
             if referent is None and f["colon_end"] and (f["subjects"] or f.get("opening")):
                 # "A source provided a memo ..., which include:" introduces the quotes below
                 root_subjects = [s for s in f["subjects"] if s.get("root")] or f["subjects"] or [f["opening"]]
@@ -187,6 +204,35 @@ class ClaimBuilder:
             if referent is not None:
                 sentence.own = referent
                 self.resolver.remember_speaker(sentence.index, referent)
+
+    def _plausible_report(self, report: dict) -> bool:
+        """Whether a reporting verb's subject can be someone speaking. Not a thing in general
+        ("An app may tell users", "a bright red box ... indicated"), a number ("just three on
+        iOS ... told users"), a cause ("explained by pressure from ..."), a verb with itself as
+        object ("the situation the migrants find themselves in") or the object of a relative
+        clause hanging off an object ("identified 25 companies that have said ...")."""
+        mention = report["speaker"]
+        if mention.get("document") or mention.get("pronoun"):
+            return True
+        after = self.text[report["verb_end"]:report["verb_end"] + 14]
+        if re.match(r"\s+(?:themselves|himself|herself|itself|ourselves|myself|yourself)\b", after):
+            return False
+        if report.get("how") == "relative" and report["depth"] >= 2:
+            return False
+        head = (mention.get("head") or "").lower()
+        people = word_set("unnamed_heads") | word_set("titles") | SINGLE_ROLES
+        head_named = any(m and m["start"] <= mention.get("head_start", -1) < m["end"]
+                         for m in (mention.get("person"), mention.get("org")))
+        if head_named or head in people or mention.get("gpe"):
+            return True
+        if head[:1].isdigit() or (head in NUMBER_WORDS and " of " not in mention["text"]) or self.text[mention["start"]:mention["start"] + 4].lower() == "how ":
+            return False
+        if report.get("how") == "agent":
+            return head in word_set("group_nouns") or bool(mention.get("proper") and head[:1].isupper())
+        first = mention["text"].split()[0].lower() if mention["text"].split() else ""
+        if first in ("a", "an") and " of " not in mention["text"]:
+            return False  # "an app", "a company reports earnings": any one of a kind, not a source
+        return True
 
     # -- pass 2: quotes ---------------------------------------------------
     def _sentences_overlapping(self, region: QuoteRegion) -> list[Sentence]:
@@ -410,6 +456,8 @@ class ClaimBuilder:
         if report.get("how") == "document" and sentence.own is not None:
             # "\u201c...\u201d the statement said": the statement is how the words came out
             document = report["speaker"]
+            if report.get("verb") == "according":
+                return {k: document[k] for k in ("start", "end", "text")}, "document"
             return {k: document[k] for k in ("start", "end", "text")}, "self_published"
         for noun in nouns:  # "a March 14 Facebook post": the post, on a platform
             for mention in table_mentions:

@@ -264,6 +264,11 @@ class SpeakerResolver:
         if not mention.get("person") and capitalised and self.names.candidates(name_tokens(mention["text"])):
             # "Curie" where the model tagged nothing, after "Curie Kim" was named
             mention = {**mention, "person": {"start": mention["start"], "end": mention["end"], "text": mention["text"]}}
+        person = mention.get("person")
+        if person and person["end"] <= mention.get("head_start", person["end"]) \
+                and (mention.get("head") or "").lower() in word_set("group_nouns"):
+            # "the Biden administration", "the Trump campaign": the body named after the person
+            mention = {**mention, "person": None}
         if mention.get("person"):
             referent = self.names.resolve(mention["person"], self.recent_speaker_keys)
             self.names.note_gender(referent["key"], mention.get("gender"))
@@ -369,6 +374,8 @@ class SpeakerResolver:
         if pronoun in ("they", "them"):
             for roles, reach in ((("speaker",), 4), (("subject",), 3)):
                 for referent in self._recent(index, roles, reach, position):
+                    if (referent.get("head") or "") in word_set("document_nouns"):
+                        continue  # "the data" does not say anything
                     if referent["kind"] in ("group", "source") and referent.get("plural"):
                         return referent
             return None
