@@ -10,6 +10,7 @@ negative claim is paired with at most ``MAX_PARTNERS`` claims, the closest in to
 
 from __future__ import annotations
 
+import bisect
 import math
 import re
 from functools import lru_cache
@@ -228,4 +229,96 @@ def _antonym_pairs(claims, infos, profiles, weight, negative, order, pairs) -> N
             "claims": [first, second],
             "note": f"{speakers[0]} and {speakers[1]} say opposite things "
                     f"({word_a} / {word_b}) on: {_topic_words(shared, infos[cid]['keys'])}",
+        }
+
+
+# -- topics for contradictions across articles ----------------------------------
+ENTITY_LABELS = {"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT", "PRODUCT", "LAW", "WORK_OF_ART"}
+# a noun made from a verb names the same event: "encirclement" / "encircle", "withdrawal"
+NOMINAL_SUFFIXES = ("ment", "tion", "sion", "ance", "ence")
+
+
+def entity_key(text: str) -> str:
+    """One key per entity however the text names it: "Ukrainian" and "Ukraine's" are Ukraine."""
+    from annotations.analysis.resources import gazetteer_index
+
+    text = re.sub(r"['\u2019]s?$", "", text.strip())
+    text = re.sub(r"^(?:the|The)\s+", "", text)
+    demonyms = gazetteer_index().demonym_of
+    for form in (text, text.title(), text[:-1], text.title()[:-1]):  # "UKRAINIAN", "the Russians"
+        if form in demonyms:
+            return demonyms[form].casefold()
+    return text.casefold()
+
+
+def predicate_keys(keys: list[list[str]], text: str) -> set[str]:
+    """What a claim says happens, as comparable keys: verb and adjective stems, nominalised
+    verbs, event synonym groups (same, synonym, nominalisation) and antonym sides."""
+    groups = synonym_groups()
+    out: set[str] = set()
+    for lemma, kind in keys:
+        if lemma in GENERIC or kind in ("N", "m"):
+            continue
+        group = groups.get(lemma)
+        if group is not None and group[1]:
+            out.add(f"syn:{group[0]}")
+        if kind == "p" or lemma.endswith(NOMINAL_SUFFIXES):
+            out.add(f"w:{_stem(lemma)}")
+    for number, (side_a, side_b, _a, _b) in enumerate(antonym_patterns()):
+        has_a, has_b = bool(side_a.search(text)), bool(side_b.search(text))
+        if has_a != has_b:
+            out.add(f"ant{number}:{0 if has_a else 1}")
+    return out
+
+
+def _entity_keys(entities: list[dict], starts: list[int], start: int, end: int, outside) -> set[str]:
+    keys = set()
+    for ent in entities[bisect.bisect_left(starts, start):]:
+        if ent["start"] >= end:
+            break
+        if ent["label"] in ENTITY_LABELS and ent["end"] <= end and outside(ent["start"], ent["end"]):
+            keys.add(f"e:{entity_key(ent['text'])}")
+    return keys
+
+
+def add_topics(claims: list[dict], infos: dict[str, dict], entities: list[dict], features: list[dict]) -> None:
+    """Give each claim a ``topic``: the entities and subjects it is about (not its speaker or
+    channel), the predicate keys and whether it negates or denies. Two claims of different
+    articles can only contradict when they share a subject and an equivalent predicate."""
+    from annotations.analysis.resources import word_set
+
+    starts = [e["start"] for e in entities]
+    skip_heads = word_set("unnamed_heads") | word_set("document_nouns") | word_set("group_nouns") | GENERIC
+    for claim, f in zip(claims, features):
+        who = [s for s in (claim.get("speaker"), claim.get("channel")) if s]
+
+        def outside(start: int, end: int) -> bool:
+            return not any(s["start"] <= start and end <= s["end"] for s in who)
+
+        # what the claim is about: the grammatical subjects of its clauses (not the speaker's
+        # mention) and the entities inside them; an entity named elsewhere in the sentence
+        # ("grew in the U.S.") is a circumstance, not the subject
+        subjects: set[str] = set()
+        speakers = [r["speaker"] for r in f.get("reports", [])]
+        for subject in f.get("subjects", []) + f.get("quoted_subjects", []):
+            if subject.get("pronoun") or not outside(subject["start"], subject["end"]) \
+                    or any(s["start"] == subject["start"] for s in speakers):
+                continue  # who speaks is not what the claim is about
+            subjects |= _entity_keys(entities, starts, subject["start"], subject["end"], outside)
+            # names the model did not tag: "the villages of Tarvel", "Tarvel had been encircled"
+            words = subject["text"].split()
+            subjects.update(f"e:{entity_key(w)}" for w in words[1:] if w[:1].isupper() and w.isalpha())
+            head = (subject.get("head") or "").lower()
+            proper = subject.get("head_text", "")[:1].isupper() and subject.get("head_text") != "I"
+            if proper and (subject.get("head_text") != words[0] or subject["start"] != f["start"]):
+                subjects.add(f"e:{entity_key(subject['head_text'])}")
+            elif head and head not in skip_heads and not head.isdigit() and head.isalpha():
+                subjects.add(f"h:{_stem(head)}")
+        if not subjects:
+            # no parse to go by (a quote in capitals): the entities of the claim
+            subjects = _entity_keys(entities, starts, claim["start"], claim["end"], outside)
+        claim["topic"] = {
+            "subjects": sorted(subjects),
+            "predicates": sorted(predicate_keys(infos[claim["id"]]["keys"], claim["text"])),
+            "negated": bool(is_negative(claim, infos[claim["id"]])),
         }

@@ -9,8 +9,11 @@ who was recently named, who spoke and who was the subject.
 from __future__ import annotations
 
 import bisect
+import json
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
 
 from annotations.analysis.entities import NAME_SUFFIXES
 from annotations.analysis.resources import SourceTable, gazetteer_index, word_set
@@ -425,6 +428,99 @@ class SpeakerResolver:
             return
         for referent in self.memory.recent(index, roles, reach):
             yield referent
+
+
+@lru_cache(maxsize=1)
+def _bodies() -> dict:
+    data = json.loads(resources.files("annotations.analysis").joinpath("data", "bodies.json").read_text("utf-8"))
+    data.pop("_comment", None)
+    return data
+
+
+@lru_cache(maxsize=4096)
+def body_key(text: str) -> frozenset[str]:
+    """The words that identify a body, order and form aside: "the Ukrainian military's General
+    Staff", "the Ukrainian military leadership" and "Ukraine's military leadership" all give
+    {ukraine, military, leadership}; "TASS news agency" and "TASS" differ (a source's row joins them)."""
+    data = _bodies()
+    low = " " + text.lower().replace("\u2019", "'").replace("'s ", " ").replace("' ", " ") + " "
+    for number, words in enumerate(data["synonyms"]):
+        for word in sorted(words, key=len, reverse=True):
+            low = low.replace(f" {word} ", f" ~{number} ")
+    demonyms = gazetteer_index().demonym_of
+    out = set()
+    for word in re.findall(r"[~\w.-]+", low):
+        word = word.strip(".")
+        if not word or word in data["filler"]:
+            continue
+        place = demonyms.get(word.capitalize()) or demonyms.get(word.upper())
+        out.add(place.lower() if place else word)
+    return frozenset(out)
+
+
+def _generic(referent: dict) -> bool:
+    """A description, not a name: "officials", "Experts", "the company" left unresolved."""
+    if referent["kind"] in ("person", "source"):
+        return False
+    if referent.get("unnamed"):
+        return True
+    words = referent["text"].replace("\u2019", "'").split()
+    if not words or any(w[:1].isupper() for w in words[1:]):
+        return False
+    first = words[0].lower()
+    common = word_set("unnamed_heads") | word_set("group_nouns") | word_set("document_nouns")
+    return first in ("the", "a", "an", "some", "many", "several", "other", "others") or first in common \
+        or words[-1].lower() in common
+
+
+def group_speakers(items: list[tuple[str, dict | None, dict | None]]) -> tuple[list[dict], dict[str, str]]:
+    """One entry per source of the article, with the names it goes by.
+
+    ``items``: (claim id, referent, the mention in the claim's sentence) in document order.
+    People are one entry by their resolved full name, sources by their table row, bodies by
+    the words that identify them (``body_key``). Returns (entries, claim id -> entry id)."""
+    entries: list[dict] = []
+    by_identity: dict[tuple, dict] = {}
+    claim_speaker: dict[str, str] = {}
+    for claim_id, referent, mention in items:
+        if referent is None:
+            continue
+        if referent["kind"] == "person":
+            identity = ("person", referent["key"])
+        elif referent["kind"] == "source":
+            identity = ("source", referent.get("source") or referent["key"])
+        else:
+            identity = ("body", body_key(referent["text"]) or referent["text"].lower())
+        entry = by_identity.get(identity)
+        if entry is None:
+            entry = {"id": f"s{len(entries) + 1}", "kind": referent["kind"], "generic": _generic(referent),
+                     "name": referent["text"], "start": referent["start"], "end": referent["end"],
+                     "variants": [], "mentions": [], "claims": []}
+            entries.append(entry)
+            by_identity[identity] = entry
+        for span in (referent, mention):
+            if not span or not span.get("text"):
+                continue
+            shown = {"start": span["start"], "end": span["end"], "text": span["text"]}
+            if shown not in entry["mentions"]:
+                entry["mentions"].append(shown)
+            if span["text"].lower() not in PRONOUN_GENDER and span["text"].lower() not in ("they", "it", "them") \
+                    and span["text"] not in entry["variants"]:
+                entry["variants"].append(span["text"])
+        if _more_specific(referent["text"], entry["name"]) and referent["kind"] != "person":
+            entry.update(name=referent["text"], start=referent["start"], end=referent["end"])
+        entry["claims"].append(claim_id)
+        claim_speaker[claim_id] = entry["id"]
+    for entry in entries:
+        entry["mentions"].sort(key=lambda m: (m["start"], m["end"]))
+    return entries, claim_speaker
+
+
+def _more_specific(candidate: str, current: str) -> bool:
+    """More capitalised words (names), then longer: "the Ukrainian military's General Staff"."""
+    def rank(text: str) -> tuple[int, int]:
+        return sum(1 for w in text.split() if w[:1].isupper()), len(text)
+    return rank(candidate) > rank(current)
 
 
 def speaker_span(referent: dict | None) -> dict | None:
