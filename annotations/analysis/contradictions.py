@@ -109,6 +109,18 @@ def _topic_words(shared: list[str], keys: list[list[str]]) -> str:
     return ", ".join(words[:3]) or "the same topic"
 
 
+def _same_subject(a: dict, b: dict, explicit_denial: bool = False) -> bool:
+    """Whether two claims are about the same thing (a subject of one named in the other). Claims
+    without topics (built outside the pipeline) are not held back."""
+    if "about" not in a or "about" not in b:
+        return True
+    if a["about"] & b["about"]:
+        return True
+    # an explicit denial may name as its subject what the claim it answers has as object:
+    # "the company made record profits" / "denied that profits had reached record levels"
+    return explicit_denial and (bool(a["about"] & b["nouns"]) or bool(b["about"] & a["nouns"]))
+
+
 def find_contradictions(claims: list[dict], infos: dict[str, dict]) -> list[dict]:
     """claims: contract dicts (id, speaker, cues ...); infos: id -> {keys, report, negations, speaker_key, depth}."""
     profiles = {c["id"]: topic_profile(infos[c["id"]]["keys"]) for c in claims}
@@ -143,6 +155,8 @@ def find_contradictions(claims: list[dict], infos: dict[str, dict]) -> list[dict
                 continue
             if infos[oid].get("depth", 0) > MAX_ASSERT_DEPTH:
                 continue
+            if not _same_subject(infos[cid], infos[oid], denies[cid]):
+                continue  # opposite states of the same thing about the same subject, not shared words
             a, b = profiles[cid], profiles[oid]
             shared = set(a) & set(b)
             event = any(k.startswith("syn:e") or (a[k] and b[k]) for k in shared)
@@ -209,7 +223,7 @@ def _antonym_pairs(claims, infos, profiles, weight, negative, order, pairs) -> N
             if infos[oid].get("depth", 0) > MAX_ASSERT_DEPTH or infos[cid].get("depth", 0) > MAX_ASSERT_DEPTH:
                 continue
             opposite = [n for n, side in sides[cid] if (n, 1 - side) in sides[oid]]
-            if not opposite:
+            if not opposite or not _same_subject(infos[cid], infos[oid]):
                 continue
             a, b = profiles[cid], profiles[oid]
             shared = [k for k in set(a) & set(b) if k.startswith("w:")]  # common words, not names
@@ -236,6 +250,11 @@ def _antonym_pairs(claims, infos, profiles, weight, negative, order, pairs) -> N
 ENTITY_LABELS = {"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT", "PRODUCT", "LAW", "WORK_OF_ART"}
 # a noun made from a verb names the same event: "encirclement" / "encircle", "withdrawal"
 NOMINAL_SUFFIXES = ("ment", "tion", "sion", "ance", "ence")
+ABOUT_STOPWORDS = {"the", "and", "that", "this", "these", "those", "which", "who", "what", "with", "from", "for",
+                   "was", "were", "are", "has", "have", "had", "been", "its", "their", "his", "her", "our", "your",
+                   "some", "all", "any", "one", "not", "but", "than", "into", "out", "about", "there", "here", "they",
+                   "them", "would", "will", "can", "could", "should", "may", "might", "such", "more", "most", "very",
+                   "just", "also", "only", "even", "much", "many", "other", "each", "every", "both", "own", "same"}
 
 
 def entity_key(text: str) -> str:
@@ -299,15 +318,18 @@ def add_topics(claims: list[dict], infos: dict[str, dict], entities: list[dict],
         # mention) and the entities inside them; an entity named elsewhere in the sentence
         # ("grew in the U.S.") is a circumstance, not the subject
         subjects: set[str] = set()
+        about: set[str] = set()  # every content word of the subjects: "50% of the oil" is about oil
         speakers = [r["speaker"] for r in f.get("reports", [])]
         for subject in f.get("subjects", []) + f.get("quoted_subjects", []):
             if subject.get("pronoun") or not outside(subject["start"], subject["end"]) \
                     or any(s["start"] == subject["start"] for s in speakers):
                 continue  # who speaks is not what the claim is about
+            about.update(_stem(w) for w in re.findall(r"[a-z]{3,}", subject["text"].lower())
+                         if w not in skip_heads and w not in ABOUT_STOPWORDS)
             subjects |= _entity_keys(entities, starts, subject["start"], subject["end"], outside)
             # names the model did not tag: "the villages of Tarvel", "Tarvel had been encircled"
             words = subject["text"].split()
-            subjects.update(f"e:{entity_key(w)}" for w in words[1:] if w[:1].isupper() and w.isalpha())
+            subjects.update(f"e:{entity_key(w)}" for w in words[1:] if w[:1].isupper() and w.isalpha() and not w.isupper())
             head = (subject.get("head") or "").lower()
             proper = subject.get("head_text", "")[:1].isupper() and subject.get("head_text") != "I"
             if proper and (subject.get("head_text") != words[0] or subject["start"] != f["start"]):
@@ -317,6 +339,13 @@ def add_topics(claims: list[dict], infos: dict[str, dict], entities: list[dict],
         if not subjects:
             # no parse to go by (a quote in capitals): the entities of the claim
             subjects = _entity_keys(entities, starts, claim["start"], claim["end"], outside)
+        mentioned = _entity_keys(entities, starts, claim["start"], claim["end"], outside)
+        # and the nouns of what is said ("made record profits"), not of who says it
+        who_words = {_stem(w) for s in who for w in re.findall(r"[a-z]{3,}", s["text"].lower())}
+        nouns = {_stem(lemma) for lemma, kind in infos[claim["id"]]["keys"]
+                 if kind == "n" and lemma not in skip_heads and lemma not in ABOUT_STOPWORDS} - who_words
+        infos[claim["id"]]["about"] = about | {k.split(":", 1)[1] for k in subjects | mentioned}
+        infos[claim["id"]]["nouns"] = nouns | infos[claim["id"]]["about"]
         claim["topic"] = {
             "subjects": sorted(subjects),
             "predicates": sorted(predicate_keys(infos[claim["id"]]["keys"], claim["text"])),

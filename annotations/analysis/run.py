@@ -132,8 +132,8 @@ def analyse_records(text: str, entities: list[dict], features: list[dict]) -> di
         claim["speaker_id"] = speaker_ids.get(claim["id"])
         infos[claim["id"]]["speaker_key"] = claim["speaker_id"]
     notes = problems + reliability_notes(text, claims, table)
+    add_topics(claims, infos, entities, [s.features for s in sentences])  # what each claim is about, and says of it
     contradictions = find_contradictions(claims, infos)
-    add_topics(claims, infos, entities, [s.features for s in sentences])  # subject and predicate keys, for contradictions across articles
     return {
         "entities": [{"start": e["start"], "end": e["end"], "text": e["text"], "label": e["label"]} for e in entities],
         "speakers": speakers,

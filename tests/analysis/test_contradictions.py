@@ -48,3 +48,17 @@ def test_opposite_states_without_a_negation_are_paired(analyse):
             "Economist Paul Grant said the pension fund was unsustainable and its reserves were shrinking.\n")
     result = analyse(text)
     assert [c["claims"] for c in result["contradictions"]] == [ids(result, "was sound", "unsustainable")]
+
+
+def test_a_negation_about_another_subject_is_not_paired(analyse):
+    text = ("Governor Alan Pierce said the northern villages were completely surrounded by floodwater.\n"
+            "The regional water board said the new reservoir had not been surrounded by fences.\n")
+    assert analyse(text)["contradictions"] == []
+
+
+def test_claims_carry_what_they_are_about_for_other_articles(analyse):
+    result = analyse("The regional water board denied that Tarvel had been encircled.\n")
+    topic = claim_with(result, "Tarvel")["topic"]
+    assert "e:tarvel" in topic["subjects"] and topic["negated"]
+    assert "syn:e0" in topic["predicates"]  # encircled ~ surrounded ~ encirclement
+    assert not any("board" in s for s in topic["subjects"])  # the speaker is who, not what
