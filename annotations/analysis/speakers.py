@@ -377,8 +377,10 @@ class SpeakerResolver:
         if pronoun in ("they", "them"):
             for roles, reach in ((("speaker",), 4), (("subject",), 3)):
                 for referent in self._recent(index, roles, reach, position):
-                    if (referent.get("head") or "") in word_set("document_nouns"):
-                        continue  # "the data" does not say anything
+                    words = referent["text"].lower().split()
+                    if (referent.get("head") or "") in word_set("document_nouns") \
+                            or (words and words[-1] in word_set("document_nouns")):
+                        continue  # "the data" (lemma "datum") does not say anything
                     if referent["kind"] in ("group", "source") and referent.get("plural"):
                         return referent
             return None

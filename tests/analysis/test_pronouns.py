@@ -71,3 +71,11 @@ def test_different_bodies_and_descriptions_stay_apart(analyse):
     names = sorted(s["name"] for s in result["speakers"])
     assert len(names) == 3, names
     assert next(s for s in result["speakers"] if s["name"] == "Officials")["generic"]
+
+
+def test_they_never_points_back_to_data(analyse):
+    result = analyse(
+        "Dozens of companies use smartphone locations to help advertisers and even hedge funds.\n\n"
+        "They say it is anonymous, but the data shows how personal it is.\n")
+    speaker = speaker_of(result, "They say it is anonymous")
+    assert speaker == "Dozens of companies"
