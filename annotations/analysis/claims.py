@@ -8,15 +8,15 @@ voted entities and the quote regions of the whole text.
 from __future__ import annotations
 
 import bisect
-import json
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
-from importlib import resources
 
 from annotations.analysis.quotes import BULLETS, QuoteRegion
 from annotations.analysis.resources import SourceTable, gazetteer_index, lexicon, word_set
-from annotations.analysis.speakers import SINGLE_ROLES, NameBook, SpeakerResolver, speaker_span
+from annotations.analysis.speakers import NameBook, SpeakerResolver, speaker_span
+from annotations.analysis.furniture import (CREDIT_TAIL, NUMBER_WORDS, TERMINAL, TESTIMONY_FIRST_PERSON,
+                                            deictic_media, furniture_words, mostly_upper)
+from annotations.analysis.speakers import SINGLE_ROLES
 
 STRONG_BOILERPLATE = {"originally published", "reprinted with permission", "contributed to this report",
                       "contributed reporting", "additional reporting by", "all rights reserved", "editing by",
@@ -31,13 +31,6 @@ POSSESSIVES = re.compile(r"\b(?:his|her|its|their)\b", re.IGNORECASE)
 GENERIC_MEDIA = {"platform", "account", "page", "channel", "website", "feed", "site"}
 PRIVATE_BODIES = ("union", "company", "association", "club", "university", "college", "society", "federation",
                   "league", "bank", "corporation", "firm", "foundation", "institute", "motors", "inc", "group", "party")
-# a caption ends with its credit: "(Video sent to our team by one of the protesters)"
-CREDIT_TAIL = re.compile(r"\(([^()]{2,160})\)\W*$")
-# a sentence of prose ends with . ! ? (then maybe a closing quote or bracket); a heading does not
-TERMINAL = re.compile(r"[.!?][\"'\u201d\u2019)\]]*\s*$")
-FIRST_PERSON = re.compile(r"\bI\b|\b(?:[Mm]e|[Mm]y|[Ww]e|[Uu]s|[Oo]ur|[Oo]urs)\b")
-NUMBER_WORDS = {"one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "dozens", "hundreds",
-                "thousands", "some", "many", "most", "few", "several", "half", "none", "all"}
 CHANNEL_PERSIST = 8  # sentences a speaker's channel carries over to the same speaker's claims
 QUOTE_SHARE = 0.4  # share of a sentence inside a quote that makes it the quote's speaker's
 
@@ -96,26 +89,6 @@ def is_boilerplate(text: str) -> bool:
     return False
 
 
-@lru_cache(maxsize=1)
-def furniture_words() -> dict:
-    data = json.loads(resources.files("annotations.analysis").joinpath("data", "furniture.json").read_text("utf-8"))
-    data.pop("_comment", None)
-    return data
-
-
-@lru_cache(maxsize=1)
-def _deictic_media() -> re.Pattern:
-    words = furniture_words()
-    media = "|".join(re.escape(m) for m in words["media_nouns"])
-    deictics = "|".join(re.escape(d) for d in words["deictics"])
-    return re.compile(rf"\b(?:{deictics})\s+(?:[\w-]+\s+)?(?:{media})\b", re.IGNORECASE)
-
-
-def _mostly_upper(text: str) -> bool:
-    letters = [c for c in text if c.isalpha()]
-    return len(text.split()) >= 3 and len(letters) >= 10 and sum(c.isupper() for c in letters) >= 0.8 * len(letters)
-
-
 class ClaimBuilder:
     def __init__(self, text: str, features: list[dict], entities: list[dict], quotes: list[QuoteRegion],
                  sources: SourceTable) -> None:
@@ -148,7 +121,7 @@ class ClaimBuilder:
         self._testimonies()
         self._channels()
         for sentence in self.sentences:
-            sentence.claim = sentence.index not in self.furniture and self._is_claim(sentence)
+            sentence.claim = self._is_claim(sentence)
         for sentence in self.sentences:
             if sentence.claim:
                 sentence.cues = self._cues(sentence)
@@ -194,7 +167,7 @@ class ClaimBuilder:
                     if author is not None and not author.get("unnamed"):
                         referent = author
                         sentence.own_mention = None
-                        sentence.report = {"verb": "according", "how": "document", "content_negated": False,
+                        sentence.report = {"verb": "according", "how": "according_document", "content_negated": False,
                                            "speaker": document, "depth": 0}
             if referent is None and f["colon_end"] and (f["subjects"] or f.get("opening")):
                 # "A source provided a memo ..., which include:" introduces the quotes below
@@ -349,7 +322,7 @@ class ClaimBuilder:
                 a, b = max(region.start, start) - start, min(region.end, end) - start
                 outside = outside[:a] + " " * (b - a) + outside[b:]
             quoted = len(outside.split()) < 0.8 * len(self.text[start:end].split())
-            if witness is not None and not quoted and FIRST_PERSON.search(outside):
+            if witness is not None and not quoted and TESTIMONY_FIRST_PERSON.search(outside):
                 for sentence in group:
                     if sentence.index in self.furniture:
                         continue
@@ -456,8 +429,6 @@ class ClaimBuilder:
         if report.get("how") == "document" and sentence.own is not None:
             # "\u201c...\u201d the statement said": the statement is how the words came out
             document = report["speaker"]
-            if report.get("verb") == "according":
-                return {k: document[k] for k in ("start", "end", "text")}, "document"
             return {k: document[k] for k in ("start", "end", "text")}, "self_published"
         for noun in nouns:  # "a March 14 Facebook post": the post, on a platform
             for mention in table_mentions:
@@ -549,8 +520,8 @@ class ClaimBuilder:
                 body = self.text[start:start + tail.start()]
                 caption = len(body.split()) <= 40 and sum(1 for s in group if s.features["end"] <= start + tail.start() + 1) <= 2
             if not caption and len(group) == 1 and group[0].own is None and not quoted:
-                caption = bool(_deictic_media().search(paragraph))
-            promo = not quoted and _mostly_upper(paragraph)
+                caption = bool(deictic_media().search(paragraph))
+            promo = not quoted and mostly_upper(paragraph)
             if caption or promo:
                 found.update(s.index for s in group)
                 continue
@@ -572,6 +543,8 @@ class ClaimBuilder:
     def _is_claim(self, sentence: Sentence) -> bool:
         f = sentence.features
         text = self.text[f["start"]:f["end"]]
+        if sentence.index in self.furniture:
+            return False
         if f["words"] < 3 or is_boilerplate(text) or BYLINE.match(text):
             return False
         if f["question"] or f["exclamation"]:

@@ -715,7 +715,7 @@ def sentence_features(sent: Span, quotes: list[QuoteRegion]) -> dict:
         "keys": _content_keys(sent, tokens),
         "has_number": any(t.like_num for t in tokens),
         "has_entity": bool(sent_ents),
-        # page furniture test: "Following the Money" and "Other areas to watch" have no finite verb
         "quoted_subjects": quoted_subjects,
+        # page furniture test: "Following the Money" and "Other areas to watch" have no finite verb
         "finite_verb": any(t.tag_ in ("VBD", "VBZ", "VBP", "MD") for t in tokens),
     }
