@@ -21,12 +21,12 @@ from annotations.analysis import AnalysisCancelled
 from annotations.analysis.chunking import split_text
 from annotations.analysis.claims import ClaimBuilder
 from annotations.analysis.contradictions import add_topics, find_contradictions
+from annotations.analysis.speakers import group_speakers
 from annotations.analysis.entities import propagate_names, vote_labels
 from annotations.analysis.extract import doc_records
 from annotations.analysis.notes import reliability_notes
 from annotations.analysis.quotes import find_quotes
 from annotations.analysis.resources import SourceTableError, load_source_table
-from annotations.analysis.speakers import group_speakers
 from annotations.document import Document
 
 BATCH_SIZE = 32
