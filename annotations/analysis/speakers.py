@@ -484,6 +484,7 @@ def group_speakers(items: list[tuple[str, dict | None, dict | None]]) -> tuple[l
     entries: list[dict] = []
     by_identity: dict[tuple, dict] = {}
     claim_speaker: dict[str, str] = {}
+    seen: dict[str, set] = {}  # entry id -> mentions already listed (long texts name a source often)
     for claim_id, referent, mention in items:
         if referent is None:
             continue
@@ -500,11 +501,13 @@ def group_speakers(items: list[tuple[str, dict | None, dict | None]]) -> tuple[l
                      "variants": [], "mentions": [], "claims": []}
             entries.append(entry)
             by_identity[identity] = entry
+            seen[entry["id"]] = set()
         for span in (referent, mention):
             if not span or not span.get("text"):
                 continue
             shown = {"start": span["start"], "end": span["end"], "text": span["text"]}
-            if shown not in entry["mentions"]:
+            if (shown["start"], shown["end"]) not in seen[entry["id"]]:
+                seen[entry["id"]].add((shown["start"], shown["end"]))
                 entry["mentions"].append(shown)
             if span["text"].lower() not in PRONOUN_GENDER and span["text"].lower() not in ("they", "it", "them") \
                     and span["text"] not in entry["variants"]:
