@@ -181,6 +181,7 @@ def find_contradictions(claims: list[dict], infos: dict[str, dict]) -> list[dict
                         f"negates it (on: {topic})",
             }
     _antonym_pairs(claims, infos, profiles, weight, negative, order, pairs)
+    number_pairs(claims, infos, order, pairs)
     return [pairs[k] for k in sorted(pairs, key=lambda k: (order[k[0]], order[k[1]]))]
 
 
@@ -351,3 +352,77 @@ def add_topics(claims: list[dict], infos: dict[str, dict], entities: list[dict],
             "predicates": sorted(predicate_keys(infos[claim["id"]]["keys"], claim["text"])),
             "negated": bool(is_negative(claim, infos[claim["id"]])),
         }
+
+
+# -- incompatible numbers for one quantity -----------------------------------
+NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+                "ten": 10, "eleven": 11, "twelve": 12, "twenty": 20, "dozen": 12, "hundred": 100}
+QUANTITY = re.compile(
+    r"(?P<qualifier>at least|more than|over|upwards of|as many as|up to|at most|less than|fewer than|under|about|"
+    r"around|nearly|almost|roughly|approximately|some|an estimated)?\s*"
+    r"(?P<value>\d[\d,]*(?:\.\d+)?|" + "|".join(NUMBER_WORDS) + r")\s*"
+    r"(?P<unit>%|percent|per cent)?\s*(?:of\s+(?:the\s+|all\s+|its\s+|their\s+)?)?(?P<noun>[a-z][a-z-]{2,})",
+    re.IGNORECASE)
+LOWER_BOUNDS = {"at least", "more than", "over", "upwards of"}
+UPPER_BOUNDS = {"as many as", "up to", "at most", "less than", "fewer than", "under"}
+NOT_QUANTITIES = {"years", "year", "days", "day", "weeks", "week", "months", "month", "hours", "hour", "minutes",
+                  "times", "am", "pm", "a.m", "p.m", "and", "or", "to", "in", "on", "at", "the", "a", "percent"}
+
+
+def quantities(text: str) -> list[tuple[str, float, float]]:
+    """(what is counted, lowest, highest value the text allows): "at least 50% of the oil" is
+    ("%oil", 50, inf); "about 20 people" is ("people", 17, 23)."""
+    found = []
+    for match in QUANTITY.finditer(text):
+        raw = match.group("value").lower().replace(",", "")
+        try:
+            value = float(NUMBER_WORDS.get(raw, raw))
+        except ValueError:
+            continue
+        noun = match.group("noun").lower()
+        if noun in NOT_QUANTITIES or (match.start() > 0 and text[match.start() - 1] in "$\u00a3\u20ac"):
+            continue
+        what = ("%" if match.group("unit") else "") + _stem(noun.rstrip("s"))
+        qualifier = (match.group("qualifier") or "").lower()
+        low, high = value, value
+        if qualifier in LOWER_BOUNDS:
+            high = math.inf
+        elif qualifier in UPPER_BOUNDS:
+            low = 0.0
+        elif qualifier:
+            low, high = value * 0.85, value * 1.15
+        found.append((what, low, high))
+    return found
+
+
+def number_pairs(claims: list[dict], infos: dict[str, dict], order: dict[str, int], pairs: dict) -> None:
+    """Two speakers giving numbers for one quantity that cannot both hold ("two people died"
+    / "ten people died"; "at least 50% of the oil" is compatible with "75% of the oil"). The
+    claims must also share what happens (a predicate key), and neither may be negated."""
+    counted = {c["id"]: quantities(c["text"]) for c in claims}
+    for index, claim in enumerate(claims):
+        cid = claim["id"]
+        if not counted[cid] or infos[cid].get("speaker_key") is None or claim.get("topic", {}).get("negated"):
+            continue
+        for other in claims[index + 1:index + 1 + PARTNER_WINDOW]:
+            oid = other["id"]
+            if not counted[oid] or infos[oid].get("speaker_key") in (None, infos[cid]["speaker_key"]) \
+                    or other.get("topic", {}).get("negated"):
+                continue
+            predicates = {p for p in set(claim.get("topic", {}).get("predicates", ()))
+                          & set(other.get("topic", {}).get("predicates", ())) if not p.startswith("ant")}
+            if not predicates:
+                continue
+            clash = next(((what, a_low, a_high, b_low, b_high) for what, a_low, a_high in counted[cid]
+                          for other_what, b_low, b_high in counted[oid]
+                          if what == other_what and (a_high < b_low or b_high < a_low)), None)
+            if clash is None:
+                continue
+            first, second = sorted((cid, oid), key=lambda i: order[i])
+            if (first, second) not in pairs:
+                pairs[(first, second)] = {
+                    "claims": [first, second],
+                    "note": f"{claim['speaker']['text']} and {other['speaker']['text']} give numbers that cannot "
+                            f"both be right for {clash[0].lstrip('%')}",
+                }
+            break
