@@ -203,7 +203,9 @@ class ClaimBuilder:
         if report.get("how") == "agent":
             return head in word_set("group_nouns") or bool(mention.get("proper") and head[:1].isupper())
         first = mention["text"].split()[0].lower() if mention["text"].split() else ""
-        if first in ("a", "an") and " of " not in mention["text"]:
+        agent = head.endswith(("er", "or", "ist", "ian", "ant", "ent", "man", "woman"))  # "an asylum-seeker"
+        named = re.search(r"\b(?:named|called)\s+[A-Z]", mention["text"]) is not None  # "a woman named Beatriz"
+        if first in ("a", "an") and " of " not in mention["text"] and not agent and not named:
             return False  # "an app", "a company reports earnings": any one of a kind, not a source
         return True
 

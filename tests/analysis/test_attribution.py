@@ -195,3 +195,9 @@ def test_according_to_a_report_names_nobody(analyse):
         "The Hartwell Institute opened a new office on Monday.\n\n"
         "According to a report, one in five rural schools has no science teacher.\n")
     assert speaker_of(result, "one in five rural schools") is None
+
+
+def test_an_indefinite_person_is_a_speaker(analyse):
+    result = analyse("\u201cIt is corruption plain and simple,\u201d said an asylum-seeker named Beatriz, "
+                     "who asked that her last name not be used.\n")
+    assert speaker_of(result, "corruption plain and simple") in ("an asylum-seeker named Beatriz", "Beatriz")
