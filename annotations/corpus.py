@@ -3,14 +3,17 @@
 Works on the contract JSON of each article (``annotate.analysis/1``), so it needs no
 spaCy: the analyses come from the cache (``cached_analysis``) or a batch run.
 
-* ``Source``: one speaker or channel, the same name across articles (case, a leading
-  "the" and a possessive ignored; a lone surname joins the one full name in the corpus
-  that ends with it), with every claim it made or carried and where.
-* ``CrossContradiction``: two claims from different articles and different speakers on
-  the same topic (shared content words, rarer words weigh more, synonyms from the
-  analysis lexicon) where exactly one of them negates or denies.
-  Candidate pairs come from an inverted index of content words (words found in very many
-  claims are skipped), so the work grows with the claims, not with their square.
+* ``Source``: one speaker or channel across articles. Named people and organisations are
+  one source only on a full-name or alias match (case, a leading "the" and a possessive
+  ignored; an article's ``speakers`` entry lists the names it goes by in that article, so
+  "Trump" there joins "Donald Trump" elsewhere only when that article named him in full).
+  Descriptions ("officials", "Experts", "a statement") are never merged across articles.
+* ``CrossContradiction``: two claims from different articles and different speakers that
+  share a subject (an entity, or the head of what the claim is about) and an equivalent
+  predicate (the same, a synonym or nominalisation such as "surrounded" / "encirclement",
+  or an antonym), where exactly one negates or denies, or they take opposite antonym sides.
+  Candidates come from an index of subjects, each capped, so the work grows with the
+  claims, not with their square.
 """
 
 from __future__ import annotations
@@ -20,22 +23,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-WORD = re.compile(r"[A-Za-z][A-Za-z'\u2019-]+")
-NEGATIONS = {"not", "no", "never", "nothing", "none", "false", "untrue", "deny", "denied", "denies", "denying",
-             "fabricated", "baseless", "nobody", "neither", "nor", "without", "incorrect", "wrong", "fake",
-             "dismissed", "rejected", "refuted", "disputed"}
-STOPWORDS = set("""a about above after again against all also am an and any are as at be because been before being
-below between both but by can could did do does doing down during each few for from further had has have having he
-her here hers herself him himself his how i if in into is it its itself just me more most my myself of off on once
-only or other our ours ourselves out over own same she should so some such than that the their theirs them
-themselves then there these they this those through to too under until up very was we were what when where which
-while who whom why will with would you your yours yourself yourselves said says say told tell according reported
-report reports statement statements added adding also news friday monday tuesday wednesday thursday saturday
-sunday today yesterday week weeks year years month months time people officials official wrote write writes
-written insisted insist claimed claim claims stated announced told asked added warned noted""".split())
 MAX_POSTINGS = 300  # a word in more claims than this says little about a topic
-MIN_SHARED = 3
-MIN_SCORE = 3.0
 MAX_PER_CLAIM = 3
 
 
@@ -53,6 +41,11 @@ class ClaimRef:
     speaker: str | None
     channel: str | None
     cues: tuple[str, ...] = ()
+    speaker_generic: bool = False  # a description ("officials"), never one source across articles
+    speaker_aliases: tuple[str, ...] = ()  # the other names of the speaker in its article
+    subjects: frozenset = frozenset()
+    predicates: frozenset = frozenset()
+    negated: bool = False
 
 
 @dataclass
@@ -97,16 +90,39 @@ def source_key(name: str) -> str:
     return re.sub(r"\s+", " ", key).strip(" .,;:")
 
 
+GENERIC_HEADS = {"official", "officials", "source", "sources", "expert", "experts", "statement", "report",
+                 "spokesman", "spokeswoman", "spokesperson", "people", "analysts", "critics", "residents",
+                 "company", "government", "authorities", "police", "researchers", "scientists", "study"}
+
+
+def generic_name(name: str) -> bool:
+    """A description rather than a name, for analyses without a ``speakers`` list: no
+    capitalised word after the first, and a common head ("officials", "a statement")."""
+    words = name.replace("\u2019", "'").split()
+    if not words or any(w[:1].isupper() for w in words[1:]):
+        return False
+    return words[0].lower() in ("the", "a", "an", "some", "many", "several", "other", "others") \
+        or words[-1].lower() in GENERIC_HEADS or len(words) > 1 or words[0].islower()
+
+
 def claim_refs(entry: int, path: str, title: str, analysis: dict) -> list[ClaimRef]:
     refs = []
+    speakers = {s.get("id"): s for s in analysis.get("speakers", []) if isinstance(s, dict)}
     for claim in analysis.get("claims", []):
         speaker = (claim.get("speaker") or {}).get("text")
         channel = (claim.get("channel") or {}).get("text")
+        entry_info = speakers.get(claim.get("speaker_id")) or {}
+        generic = bool(entry_info["generic"]) if "generic" in entry_info else bool(speaker and generic_name(speaker))
+        topic = claim.get("topic") or {}
         refs.append(ClaimRef(
             entry=entry, path=path, title=title, claim_id=str(claim.get("id", "")),
             start=int(claim["start"]), end=int(claim["end"]), text=str(claim.get("text", "")),
-            speaker=speaker, channel=channel,
+            speaker=entry_info.get("name") or speaker, channel=channel,
             cues=tuple(sorted({c.get("kind", "") for c in claim.get("cues", [])})),
+            speaker_generic=generic,
+            speaker_aliases=tuple(v for v in entry_info.get("variants", []) if isinstance(v, str)),
+            subjects=frozenset(topic.get("subjects", ())), predicates=frozenset(topic.get("predicates", ())),
+            negated=bool(topic.get("negated")),
         ))
     return refs
 
@@ -122,9 +138,16 @@ def build_corpus(analyses, total: int | None = None) -> Corpus:
                   claims=claims, analysed=count, total=total if total is not None else count)
 
 
+def _full_name(name: str) -> bool:
+    """A name that identifies on its own: two words or more, or an acronym ("TASS", "NOAA")."""
+    words = name.split()
+    return len(words) >= 2 or (len(name) >= 2 and name.isupper())
+
+
 def group_sources(claims: list[ClaimRef]) -> list[Source]:
     sources: dict[str, Source] = {}
     names: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    aliases: dict[str, set[str]] = defaultdict(set)
     for claim in claims:
         for role, name in (("speaker", claim.speaker), ("channel", claim.channel)):
             if not name:
@@ -132,114 +155,99 @@ def group_sources(claims: list[ClaimRef]) -> list[Source]:
             key = source_key(name)
             if not key:
                 continue
+            generic = claim.speaker_generic if role == "speaker" else generic_name(name)
+            if generic:
+                key = f"{key}\x00{claim.entry}"  # "officials" of one article are not another's
             source = sources.setdefault(key, Source(name=name, key=key))
             source.roles.add(role)
             if not source.claims or source.claims[-1] is not claim:
                 source.claims.append(claim)
             names[key][name] += 1
-    # a lone surname joins the only full name in the corpus that ends with it
-    full_by_last: dict[str, list[str]] = defaultdict(list)
-    for key in sources:
-        parts = key.split(" ")
-        if len(parts) > 1:
-            full_by_last[parts[-1]].append(key)
-    for key in list(sources):
-        if " " in key and key in sources:
-            continue
-        owners = full_by_last.get(key, [])
-        if len(owners) == 1 and owners[0] in sources:
-            target = sources[owners[0]]
-            lone = sources.pop(key)
-            target.roles |= lone.roles
-            seen = {id(c) for c in target.claims}
-            target.claims.extend(c for c in lone.claims if id(c) not in seen)
-            for name, n in names.pop(key, {}).items():
-                names[owners[0]][name] += n
+            if role == "speaker" and not generic:
+                aliases[key].update(source_key(a) for a in claim.speaker_aliases if _full_name(a))
+    # an alias is a full name the source went by in one of its articles ("Donald Trump" for a
+    # "Trump" entry): sources whose name is another's alias are one
+    parent = {key: key for key in sources}
+
+    def find(key: str) -> str:
+        while parent[key] != key:
+            parent[key] = parent[parent[key]]
+            key = parent[key]
+        return key
+
+    for key, alias_keys in aliases.items():
+        for alias in alias_keys:
+            if alias in sources and alias != key:
+                a, b = find(key), find(alias)
+                if a != b:
+                    parent[max(a, b)] = min(a, b)
+    merged: dict[str, Source] = {}
     for key, source in sources.items():
+        root = find(key)
+        target = merged.setdefault(root, Source(name=source.name, key=root))
+        target.roles |= source.roles
+        seen = {id(c) for c in target.claims}
+        target.claims.extend(c for c in source.claims if id(c) not in seen)
+        if root != key:
+            for name, n in names[key].items():
+                names[root][name] += n
+    for key, source in merged.items():
         # the most frequent spelling, longest on a tie
         source.name = max(names[key].items(), key=lambda item: (item[1], len(item[0])))[0]
         source.claims.sort(key=lambda c: (c.entry, c.start))
-    return sorted(sources.values(), key=lambda s: (-s.articles, -len(s.claims), s.name.casefold()))
+    return sorted(merged.values(), key=lambda s: (-s.articles, -len(s.claims), s.name.casefold()))
 
 
-def _synonyms() -> dict[str, str]:
-    try:
-        from annotations.analysis.contradictions import synonym_groups
-
-        return {word: f"~{group}" for word, (group, _event) in synonym_groups().items()}
-    except Exception:  # the lexicon is optional here
-        return {}
-
-
-def _stem(word: str) -> str:
-    for suffix in ("ing", "ed", "es", "s"):
-        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
-            return word[: -len(suffix)]
-    return word
-
-
-def content_terms(text: str, synonyms: dict[str, str], skip: set[str] = frozenset()) -> tuple[set[str], bool]:
-    """(content terms, negated) of a claim's text; ``skip``: words of its speaker and channel,
-    which say who, not what."""
-    terms: set[str] = set()
-    negated = False
-    for match in WORD.finditer(text):
-        word = match.group(0).lower().replace("\u2019", "'")
-        if word in NEGATIONS or word.endswith("n't"):
-            negated = True
-            continue
-        word = re.sub(r"'s?$", "", word).strip("'-")
-        if len(word) < 3 or word in STOPWORDS or word in skip:
-            continue
-        terms.add(synonyms.get(word) or _stem(word))
-    return terms, negated
-
-
-def _name_words(*names: str | None) -> set[str]:
-    return {w.lower().replace("\u2019", "'").removesuffix("'s") for n in names if n for w in WORD.findall(n)}
+def _readable(key: str) -> str:
+    return key.split(":", 1)[1] if ":" in key and not key.startswith(("syn:", "ant")) else ""
 
 
 def find_cross_contradictions(claims: list[ClaimRef]) -> list[CrossContradiction]:
-    synonyms = _synonyms()
-    profiles = []
+    """Pairs of claims in different articles, by different speakers, sharing a subject and an
+    equivalent predicate, one negating what the other asserts (or opposite antonyms)."""
     postings: dict[str, list[int]] = defaultdict(list)
     for number, claim in enumerate(claims):
-        terms, negated = content_terms(claim.text, synonyms, _name_words(claim.speaker, claim.channel))
-        profiles.append((terms, negated))
-        for term in terms:
-            postings[term].append(number)
-    size = max(len(claims), 50)  # small corpora: every word would look common
+        if claim.predicates:
+            for subject in claim.subjects:
+                postings[subject].append(number)
+    size = max(len(claims), 50)
     idf = {term: math.log(1 + size / len(ids)) for term, ids in postings.items()}
     found: list[CrossContradiction] = []
     for number, claim in enumerate(claims):
-        terms, negated = profiles[number]
-        if not negated:
-            continue  # each pair is found from its negated side
-        overlap: dict[int, list[str]] = defaultdict(list)
-        for term in terms:
-            ids = postings[term]
+        if not claim.predicates or not claim.subjects:
+            continue
+        candidates: dict[int, list[str]] = defaultdict(list)
+        for subject in claim.subjects:
+            ids = postings[subject]
             if len(ids) > MAX_POSTINGS:
-                continue
+                continue  # a subject of every other claim says little: bounded work per subject
             for other in ids:
-                if other != number:
-                    overlap[other].append(term)
-        candidates = []
-        for other, shared in overlap.items():
-            if len(shared) < MIN_SHARED:
-                continue
+                if other > number and claims[other].entry != claim.entry:
+                    candidates[other].append(subject)
+        scored = []
+        for other, subjects in candidates.items():
+            if not any(s.startswith("e:") for s in subjects) and len(subjects) < 2:
+                continue  # one common noun ("version") is not a shared subject entity
             partner = claims[other]
-            other_negated = profiles[other][1]
-            if other_negated or partner.entry == claim.entry:
-                continue
             if claim.speaker and partner.speaker and source_key(claim.speaker) == source_key(partner.speaker):
                 continue
-            score = sum(idf[t] for t in shared)
-            if score >= MIN_SCORE:
-                candidates.append((score, other, shared))
-        candidates.sort(key=lambda item: (-item[0], item[1]))
-        for score, other, shared in candidates[:MAX_PER_CLAIM]:
-            partner = claims[other]
-            shown = tuple(sorted((t for t in shared if not t.startswith("~")), key=lambda t: -idf[t]))
-            found.append(CrossContradiction(a=partner, b=claim, shared=shown or tuple(shared), score=round(score, 2)))
+            shared = claim.predicates & partner.predicates
+            same = {p for p in shared if not p.startswith("ant")}
+            opposite = any(p.startswith("ant") and f"{p[:-1]}{1 - int(p[-1])}" in partner.predicates
+                           for p in claim.predicates)
+            if same and claim.negated != partner.negated:
+                pass
+            elif opposite and not claim.negated and not partner.negated:
+                pass
+            else:
+                continue
+            score = sum(idf[s] for s in subjects) + len(same) + (1.0 if opposite else 0.0)
+            words = tuple(dict.fromkeys(w for w in map(_readable, sorted(subjects) + sorted(same)) if w))
+            scored.append((score, other, words or tuple(sorted(subjects))))
+        scored.sort(key=lambda item: (-item[0], item[1]))
+        for score, other, words in scored[:MAX_PER_CLAIM]:
+            # the asserting side first, the negating side second
+            a, b = (claim, claims[other]) if not claim.negated else (claims[other], claim)
+            found.append(CrossContradiction(a=a, b=b, shared=words, score=round(score, 2)))
     found.sort(key=lambda c: (-c.score, c.a.entry, c.a.start))
     return found

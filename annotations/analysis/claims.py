@@ -15,6 +15,9 @@ from dataclasses import dataclass, field
 from annotations.analysis.quotes import BULLETS, QuoteRegion
 from annotations.analysis.resources import SourceTable, cue_evidence, cue_threshold, gazetteer_index, lexicon, word_set
 from annotations.analysis.speakers import NameBook, SpeakerResolver, speaker_span
+from annotations.analysis.furniture import (CREDIT_TAIL, NUMBER_WORDS, TERMINAL, TESTIMONY_FIRST_PERSON,
+                                            deictic_media, furniture_words, mostly_upper)
+from annotations.analysis.speakers import SINGLE_ROLES
 
 STRONG_BOILERPLATE = {"originally published", "reprinted with permission", "contributed to this report",
                       "contributed reporting", "additional reporting by", "all rights reserved", "editing by",
@@ -123,6 +126,8 @@ class ClaimBuilder:
     def build(self) -> list[Sentence]:
         self._own_attributions()
         self._quote_speakers()
+        self.furniture = self._furniture()
+        self._testimonies()
         self._channels()
         for sentence in self.sentences:
             sentence.claim = self._is_claim(sentence)
@@ -141,7 +146,7 @@ class ClaimBuilder:
             f = sentence.features
             for subject in f["subjects"]:
                 subject.setdefault("position", subject["start"])
-            self.resolver.remember_sentence(sentence.index, f)
+            self.resolver.remember_sentence(sentence.index, f, self.text[f["start"]:f["end"]])
             referent = None
             according = f["according"] if f["according"] and "document" not in f["according"] else None
             reports = f["reports"]
@@ -149,6 +154,10 @@ class ClaimBuilder:
                 # "..., below what analysts had expected, according to FactSet": the
                 # attribution of the whole sentence beats a verb in a side clause
                 reports = []
+            # the main clause's attribution is the sentence's: "Federal officials also found that
+            # the company told students ..." is the officials', whatever the verb's strength
+            reports = sorted((r for r in reports if self._plausible_report(r)),
+                             key=lambda r: (r["depth"] > 0, r["weak"], r["depth"], r["verb_start"]))
             for report in reports:
                 referent = self.resolver.referent_of(sentence.index, report["speaker"], position=report["speaker"]["start"])
                 if referent is not None:
@@ -161,6 +170,17 @@ class ClaimBuilder:
                 if referent is not None:
                     sentence.own_mention = f["according"]
                     sentence.report = {"verb": "according", "content_negated": False}
+            if referent is None and f["according"] and "document" in f["according"]:
+                # "According to the report, ...": whoever issued the report just named speaks
+                # through it; "according to a report" names nobody
+                document = f["according"]["document"]
+                if document["text"].lower().split()[0] in ("the", "this", "its", "their", "his", "her"):
+                    author = self.resolver.referent_of(sentence.index, {**document, "document": True})
+                    if author is not None and not author.get("unnamed"):
+                        referent = author
+                        sentence.own_mention = None
+                        sentence.report = {"verb": "according", "how": "according_document", "content_negated": False,
+                                           "speaker": document, "depth": 0}
             if referent is None and f["colon_end"] and (f["subjects"] or f.get("opening")):
                 # "A source provided a memo ..., which include:" introduces the quotes below
                 root_subjects = [s for s in f["subjects"] if s.get("root")] or f["subjects"] or [f["opening"]]
@@ -169,6 +189,37 @@ class ClaimBuilder:
             if referent is not None:
                 sentence.own = referent
                 self.resolver.remember_speaker(sentence.index, referent)
+
+    def _plausible_report(self, report: dict) -> bool:
+        """Whether a reporting verb's subject can be someone speaking. Not a thing in general
+        ("An app may tell users", "a bright red box ... indicated"), a number ("just three on
+        iOS ... told users"), a cause ("explained by pressure from ..."), a verb with itself as
+        object ("the situation the migrants find themselves in") or the object of a relative
+        clause hanging off an object ("identified 25 companies that have said ...")."""
+        mention = report["speaker"]
+        if mention.get("document") or mention.get("pronoun"):
+            return True
+        after = self.text[report["verb_end"]:report["verb_end"] + 14]
+        if re.match(r"\s+(?:themselves|himself|herself|itself|ourselves|myself|yourself)\b", after):
+            return False
+        if report.get("how") == "relative" and report["depth"] >= 2:
+            return False
+        head = (mention.get("head") or "").lower()
+        people = word_set("unnamed_heads") | word_set("titles") | SINGLE_ROLES
+        head_named = any(m and m["start"] <= mention.get("head_start", -1) < m["end"]
+                         for m in (mention.get("person"), mention.get("org")))
+        if head_named or head in people or mention.get("gpe"):
+            return True
+        if head[:1].isdigit() or (head in NUMBER_WORDS and " of " not in mention["text"]) or self.text[mention["start"]:mention["start"] + 4].lower() == "how ":
+            return False
+        if report.get("how") == "agent":
+            return head in word_set("group_nouns") or bool(mention.get("proper") and head[:1].isupper())
+        first = mention["text"].split()[0].lower() if mention["text"].split() else ""
+        agent = head.endswith(("er", "or", "ist", "ian", "ant", "ent", "man", "woman"))  # "an asylum-seeker"
+        named = re.search(r"\b(?:named|called)\s+[A-Z]", mention["text"]) is not None  # "a woman named Beatriz"
+        if first in ("a", "an") and " of " not in mention["text"] and not agent and not named:
+            return False  # "an app", "a company reports earnings": any one of a kind, not a source
+        return True
 
     # -- pass 2: quotes ---------------------------------------------------
     def _sentences_overlapping(self, region: QuoteRegion) -> list[Sentence]:
@@ -267,6 +318,72 @@ class ClaimBuilder:
             if sentence.speaker is None and list_speaker and sentence.paragraph != list_speaker[1] \
                     and self._is_list_item(sentence):
                 sentence.speaker = list_speaker[0]
+
+    def _testimonies(self) -> None:
+        """First-person paragraphs without quote marks after someone is introduced ("He
+        explained why he had decided to protest:", "Our team spoke to Lorena, ...") are that
+        person's testimony, paragraph after paragraph, until the narration takes over again.
+        Captions between them do not end it."""
+        conversation = tuple(furniture_words()["conversation"])
+        witness: tuple[dict, dict | None] | None = None
+        for group in self._paragraph_groups():
+            if all(s.index in self.furniture for s in group):
+                continue
+            start, end = group[0].features["start"], group[-1].features["end"]
+            outside = self.text[start:end]
+            for i in reversed(self._quotes_overlapping(start, end)):
+                region = self.quotes[i]
+                a, b = max(region.start, start) - start, min(region.end, end) - start
+                outside = outside[:a] + " " * (b - a) + outside[b:]
+            quoted = len(outside.split()) < 0.8 * len(self.text[start:end].split())
+            if witness is not None and not quoted and TESTIMONY_FIRST_PERSON.search(outside):
+                for sentence in group:
+                    if sentence.index in self.furniture:
+                        continue
+                    report = sentence.report or {}
+                    verb_end = sentence.own_verb[1] if sentence.own_verb else None
+                    told_me = verb_end is not None and re.match(r"\s+(?:me|us)\b", self.text[verb_end:verb_end + 4])
+                    if sentence.own is None or report.get("depth", 0) > 0 or told_me:
+                        # "they told me to go ...", "... because it stated that I was": the
+                        # witness recounts what others said or wrote
+                        sentence.speaker, sentence.speaker_mention = witness
+                continue
+            witness = None
+            last = group[-1]
+            if last.features["colon_end"] and (last.own or last.features.get("intro")):
+                referent = last.own or last.features["intro"]
+                if referent.get("kind") == "person":
+                    witness = (referent, last.own_mention if last.own else None)
+                continue
+            for sentence in group:
+                low = self.text[sentence.features["start"]:sentence.features["end"]].lower()
+                for phrase in conversation:
+                    at = low.find(phrase)
+                    if at < 0:
+                        continue
+                    after = sentence.features["start"] + at + len(phrase)
+                    person = self._named_after(sentence, after)
+                    if person is not None:
+                        referent = self.resolver.names.resolve(person, self.resolver.recent_speaker_keys)
+                        witness = (referent, person)
+
+    def _named_after(self, sentence: Sentence, offset: int) -> dict | None:
+        """The person named right at ``offset`` ("spoke to Lorena (not her real name)"): a
+        PERSON entity, or a capitalised name that is no place, organisation or source."""
+        person = next((p for p in sentence.features["persons"] if 0 <= p["start"] - offset <= 2), None)
+        if person is not None:
+            return person
+        match = re.match(r"\s?([A-Z][a-z\u00e0-\u00ff'\u2019-]+(?: [A-Z][a-z\u00e0-\u00ff'\u2019-]+){0,3})\b",
+                         self.text[offset:offset + 80])
+        if match is None:
+            return None
+        name = match.group(1)
+        if gazetteer_index().labels.get(name) or self.sources.lookup(name) is not None or name in self.org_texts:
+            return None
+        start = offset + match.start(1)
+        mention = {"start": start, "end": start + len(name), "text": name}
+        self.resolver.names.add(mention)
+        return mention
 
     def _paragraph_index(self, offset: int) -> int:
         return _paragraph_of(self.para_starts, offset)
@@ -417,9 +534,61 @@ class ClaimBuilder:
                 last_channel[key] = (sentence.index, remembered[1], remembered[2])
 
     # -- which sentences are claims ---------------------------------------
+    def _paragraph_groups(self) -> list[list[Sentence]]:
+        groups: list[list[Sentence]] = []
+        for sentence in self.sentences:
+            if groups and groups[-1][0].paragraph == sentence.paragraph:
+                groups[-1].append(sentence)
+            else:
+                groups.append([sentence])
+        return groups
+
+    def _furniture(self) -> set[int]:
+        """Sentences that belong to the page, not the story: captions (a paragraph ending with
+        a photo or video credit, or one sentence pointing at "this map"), promo lines in
+        capitals or opening with "READ MORE", notes to readers, and headings (one line with no
+        finite verb and no closing full stop)."""
+        words = furniture_words()
+        media = set(words["media_nouns"])
+        openings = tuple(words["openings"])
+        found: set[int] = set()
+        for group in self._paragraph_groups():
+            start, end = group[0].features["start"], group[-1].features["end"]
+            paragraph = self.text[start:end]
+            quoted = any(s.quote is not None and s.quote.start <= s.features["start"] for s in group)
+            tail = CREDIT_TAIL.search(paragraph)
+            caption = tail is not None and bool(set(re.findall(r"[a-z]+", tail.group(1).lower())) & media)
+            if caption:
+                # a caption is short; a long paragraph ending with "(See pictures of the spill.)"
+                # is prose followed by a link
+                body = self.text[start:start + tail.start()]
+                caption = len(body.split()) <= 40 and sum(1 for s in group if s.features["end"] <= start + tail.start() + 1) <= 2
+            if not caption and len(group) == 1 and group[0].own is None and not quoted:
+                caption = bool(deictic_media().search(paragraph))
+            promo = not quoted and mostly_upper(paragraph)
+            if caption or promo:
+                found.update(s.index for s in group)
+                continue
+            for sentence in group:
+                f = sentence.features
+                text = self.text[f["start"]:f["end"]]
+                low = text.lower().lstrip("[( ")
+                if low.startswith(openings):
+                    found.add(sentence.index)
+                elif text.startswith("(") and text.rstrip(".").endswith(")") and BYLINE.match(text.strip("(). ")):
+                    found.add(sentence.index)  # "(By Alison Hsiao)"
+            if len(group) == 1:
+                f = group[0].features
+                text = self.text[f["start"]:f["end"]]
+                if not f.get("finite_verb", True) and not TERMINAL.search(text) and group[0].own is None:
+                    found.add(group[0].index)  # "Development potential in the western Caribbean"
+        return found
+
     def _is_claim(self, sentence: Sentence) -> bool:
         f = sentence.features
         text = self.text[f["start"]:f["end"]]
+        if sentence.index in self.furniture:
+            return False
         if f["words"] < 3 or is_boilerplate(text) or BYLINE.match(text):
             return False
         if f["question"] or f["exclamation"]:

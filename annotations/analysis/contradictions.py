@@ -10,6 +10,7 @@ negative claim is paired with at most ``MAX_PARTNERS`` claims, the closest in to
 
 from __future__ import annotations
 
+import bisect
 import math
 import re
 from functools import lru_cache
@@ -108,6 +109,18 @@ def _topic_words(shared: list[str], keys: list[list[str]]) -> str:
     return ", ".join(words[:3]) or "the same topic"
 
 
+def _same_subject(a: dict, b: dict, explicit_denial: bool = False) -> bool:
+    """Whether two claims are about the same thing (a subject of one named in the other). Claims
+    without topics (built outside the pipeline) are not held back."""
+    if "about" not in a or "about" not in b:
+        return True
+    if a["about"] & b["about"]:
+        return True
+    # an explicit denial may name as its subject what the claim it answers has as object:
+    # "the company made record profits" / "denied that profits had reached record levels"
+    return explicit_denial and (bool(a["about"] & b["nouns"]) or bool(b["about"] & a["nouns"]))
+
+
 def find_contradictions(claims: list[dict], infos: dict[str, dict]) -> list[dict]:
     """claims: contract dicts (id, speaker, cues ...); infos: id -> {keys, report, negations, speaker_key, depth}."""
     profiles = {c["id"]: topic_profile(infos[c["id"]]["keys"]) for c in claims}
@@ -142,6 +155,8 @@ def find_contradictions(claims: list[dict], infos: dict[str, dict]) -> list[dict
                 continue
             if infos[oid].get("depth", 0) > MAX_ASSERT_DEPTH:
                 continue
+            if not _same_subject(infos[cid], infos[oid], denies[cid]):
+                continue  # opposite states of the same thing about the same subject, not shared words
             a, b = profiles[cid], profiles[oid]
             shared = set(a) & set(b)
             event = any(k.startswith("syn:e") or (a[k] and b[k]) for k in shared)
@@ -166,6 +181,7 @@ def find_contradictions(claims: list[dict], infos: dict[str, dict]) -> list[dict
                         f"negates it (on: {topic})",
             }
     _antonym_pairs(claims, infos, profiles, weight, negative, order, pairs)
+    number_pairs(claims, infos, order, pairs)
     return [pairs[k] for k in sorted(pairs, key=lambda k: (order[k[0]], order[k[1]]))]
 
 
@@ -208,7 +224,7 @@ def _antonym_pairs(claims, infos, profiles, weight, negative, order, pairs) -> N
             if infos[oid].get("depth", 0) > MAX_ASSERT_DEPTH or infos[cid].get("depth", 0) > MAX_ASSERT_DEPTH:
                 continue
             opposite = [n for n, side in sides[cid] if (n, 1 - side) in sides[oid]]
-            if not opposite:
+            if not opposite or not _same_subject(infos[cid], infos[oid]):
                 continue
             a, b = profiles[cid], profiles[oid]
             shared = [k for k in set(a) & set(b) if k.startswith("w:")]  # common words, not names
@@ -229,3 +245,184 @@ def _antonym_pairs(claims, infos, profiles, weight, negative, order, pairs) -> N
             "note": f"{speakers[0]} and {speakers[1]} say opposite things "
                     f"({word_a} / {word_b}) on: {_topic_words(shared, infos[cid]['keys'])}",
         }
+
+
+# -- topics for contradictions across articles ----------------------------------
+ENTITY_LABELS = {"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT", "PRODUCT", "LAW", "WORK_OF_ART"}
+# a noun made from a verb names the same event: "encirclement" / "encircle", "withdrawal"
+NOMINAL_SUFFIXES = ("ment", "tion", "sion", "ance", "ence")
+ABOUT_STOPWORDS = {"the", "and", "that", "this", "these", "those", "which", "who", "what", "with", "from", "for",
+                   "was", "were", "are", "has", "have", "had", "been", "its", "their", "his", "her", "our", "your",
+                   "some", "all", "any", "one", "not", "but", "than", "into", "out", "about", "there", "here", "they",
+                   "them", "would", "will", "can", "could", "should", "may", "might", "such", "more", "most", "very",
+                   "just", "also", "only", "even", "much", "many", "other", "each", "every", "both", "own", "same"}
+
+
+def entity_key(text: str) -> str:
+    """One key per entity however the text names it: "Ukrainian" and "Ukraine's" are Ukraine."""
+    from annotations.analysis.resources import gazetteer_index
+
+    text = re.sub(r"['\u2019]s?$", "", text.strip())
+    text = re.sub(r"^(?:the|The)\s+", "", text)
+    demonyms = gazetteer_index().demonym_of
+    for form in (text, text.title(), text[:-1], text.title()[:-1]):  # "UKRAINIAN", "the Russians"
+        if form in demonyms:
+            return demonyms[form].casefold()
+    return text.casefold()
+
+
+def predicate_keys(keys: list[list[str]], text: str) -> set[str]:
+    """What a claim says happens, as comparable keys: verb and adjective stems, nominalised
+    verbs, event synonym groups (same, synonym, nominalisation) and antonym sides."""
+    groups = synonym_groups()
+    out: set[str] = set()
+    for lemma, kind in keys:
+        if lemma in GENERIC or kind in ("N", "m"):
+            continue
+        group = groups.get(lemma)
+        if group is not None and group[1]:
+            out.add(f"syn:{group[0]}")
+        if kind == "p" or lemma.endswith(NOMINAL_SUFFIXES):
+            out.add(f"w:{_stem(lemma)}")
+    for number, (side_a, side_b, _a, _b) in enumerate(antonym_patterns()):
+        has_a, has_b = bool(side_a.search(text)), bool(side_b.search(text))
+        if has_a != has_b:
+            out.add(f"ant{number}:{0 if has_a else 1}")
+    return out
+
+
+def _entity_keys(entities: list[dict], starts: list[int], start: int, end: int, outside) -> set[str]:
+    keys = set()
+    for ent in entities[bisect.bisect_left(starts, start):]:
+        if ent["start"] >= end:
+            break
+        if ent["label"] in ENTITY_LABELS and ent["end"] <= end and outside(ent["start"], ent["end"]):
+            keys.add(f"e:{entity_key(ent['text'])}")
+    return keys
+
+
+def add_topics(claims: list[dict], infos: dict[str, dict], entities: list[dict], features: list[dict]) -> None:
+    """Give each claim a ``topic``: the entities and subjects it is about (not its speaker or
+    channel), the predicate keys and whether it negates or denies. Two claims of different
+    articles can only contradict when they share a subject and an equivalent predicate."""
+    from annotations.analysis.resources import word_set
+
+    starts = [e["start"] for e in entities]
+    skip_heads = word_set("unnamed_heads") | word_set("document_nouns") | word_set("group_nouns") | GENERIC
+    for claim, f in zip(claims, features):
+        who = [s for s in (claim.get("speaker"), claim.get("channel")) if s]
+
+        def outside(start: int, end: int) -> bool:
+            return not any(s["start"] <= start and end <= s["end"] for s in who)
+
+        # what the claim is about: the grammatical subjects of its clauses (not the speaker's
+        # mention) and the entities inside them; an entity named elsewhere in the sentence
+        # ("grew in the U.S.") is a circumstance, not the subject
+        subjects: set[str] = set()
+        about: set[str] = set()  # every content word of the subjects: "50% of the oil" is about oil
+        speakers = [r["speaker"] for r in f.get("reports", [])]
+        for subject in f.get("subjects", []) + f.get("quoted_subjects", []):
+            if subject.get("pronoun") or not outside(subject["start"], subject["end"]) \
+                    or any(s["start"] == subject["start"] for s in speakers):
+                continue  # who speaks is not what the claim is about
+            about.update(_stem(w) for w in re.findall(r"[a-z]{3,}", subject["text"].lower())
+                         if w not in skip_heads and w not in ABOUT_STOPWORDS)
+            subjects |= _entity_keys(entities, starts, subject["start"], subject["end"], outside)
+            # names the model did not tag: "the villages of Tarvel", "Tarvel had been encircled"
+            words = subject["text"].split()
+            subjects.update(f"e:{entity_key(w)}" for w in words[1:] if w[:1].isupper() and w.isalpha() and not w.isupper())
+            head = (subject.get("head") or "").lower()
+            proper = subject.get("head_text", "")[:1].isupper() and subject.get("head_text") != "I"
+            if proper and (subject.get("head_text") != words[0] or subject["start"] != f["start"]):
+                subjects.add(f"e:{entity_key(subject['head_text'])}")
+            elif head and head not in skip_heads and not head.isdigit() and head.isalpha():
+                subjects.add(f"h:{_stem(head)}")
+        if not subjects:
+            # no parse to go by (a quote in capitals): the entities of the claim
+            subjects = _entity_keys(entities, starts, claim["start"], claim["end"], outside)
+        mentioned = _entity_keys(entities, starts, claim["start"], claim["end"], outside)
+        # and the nouns of what is said ("made record profits"), not of who says it
+        who_words = {_stem(w) for s in who for w in re.findall(r"[a-z]{3,}", s["text"].lower())}
+        nouns = {_stem(lemma) for lemma, kind in infos[claim["id"]]["keys"]
+                 if kind == "n" and lemma not in skip_heads and lemma not in ABOUT_STOPWORDS} - who_words
+        infos[claim["id"]]["about"] = about | {k.split(":", 1)[1] for k in subjects | mentioned}
+        infos[claim["id"]]["nouns"] = nouns | infos[claim["id"]]["about"]
+        claim["topic"] = {
+            "subjects": sorted(subjects),
+            "predicates": sorted(predicate_keys(infos[claim["id"]]["keys"], claim["text"])),
+            "negated": bool(is_negative(claim, infos[claim["id"]])),
+        }
+
+
+# -- incompatible numbers for one quantity -----------------------------------
+NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+                "ten": 10, "eleven": 11, "twelve": 12, "twenty": 20, "dozen": 12, "hundred": 100}
+QUANTITY = re.compile(
+    r"(?P<qualifier>at least|more than|over|upwards of|as many as|up to|at most|less than|fewer than|under|about|"
+    r"around|nearly|almost|roughly|approximately|some|an estimated)?\s*"
+    r"(?P<value>\d[\d,]*(?:\.\d+)?|" + "|".join(NUMBER_WORDS) + r")\s*"
+    r"(?P<unit>%|percent|per cent)?\s*(?:of\s+(?:the\s+|all\s+|its\s+|their\s+)?)?(?P<noun>[a-z][a-z-]{2,})",
+    re.IGNORECASE)
+LOWER_BOUNDS = {"at least", "more than", "over", "upwards of"}
+UPPER_BOUNDS = {"as many as", "up to", "at most", "less than", "fewer than", "under"}
+NOT_QUANTITIES = {"years", "year", "days", "day", "weeks", "week", "months", "month", "hours", "hour", "minutes",
+                  "times", "am", "pm", "a.m", "p.m", "and", "or", "to", "in", "on", "at", "the", "a", "percent"}
+
+
+def quantities(text: str) -> list[tuple[str, float, float]]:
+    """(what is counted, lowest, highest value the text allows): "at least 50% of the oil" is
+    ("%oil", 50, inf); "about 20 people" is ("people", 17, 23)."""
+    found = []
+    for match in QUANTITY.finditer(text):
+        raw = match.group("value").lower().replace(",", "")
+        try:
+            value = float(NUMBER_WORDS.get(raw, raw))
+        except ValueError:
+            continue
+        noun = match.group("noun").lower()
+        if noun in NOT_QUANTITIES or (match.start() > 0 and text[match.start() - 1] in "$\u00a3\u20ac"):
+            continue
+        what = ("%" if match.group("unit") else "") + _stem(noun.rstrip("s"))
+        qualifier = (match.group("qualifier") or "").lower()
+        low, high = value, value
+        if qualifier in LOWER_BOUNDS:
+            high = math.inf
+        elif qualifier in UPPER_BOUNDS:
+            low = 0.0
+        elif qualifier:
+            low, high = value * 0.85, value * 1.15
+        found.append((what, low, high))
+    return found
+
+
+def number_pairs(claims: list[dict], infos: dict[str, dict], order: dict[str, int], pairs: dict) -> None:
+    """Two speakers giving numbers for one quantity that cannot both hold ("two people died"
+    / "ten people died"; "at least 50% of the oil" is compatible with "75% of the oil"). The
+    claims must also share what happens (a predicate key), and neither may be negated."""
+    counted = {c["id"]: quantities(c["text"]) for c in claims}
+    for index, claim in enumerate(claims):
+        cid = claim["id"]
+        if not counted[cid] or infos[cid].get("speaker_key") is None or claim.get("topic", {}).get("negated"):
+            continue
+        for other in claims[index + 1:index + 1 + PARTNER_WINDOW]:
+            oid = other["id"]
+            if not counted[oid] or infos[oid].get("speaker_key") in (None, infos[cid]["speaker_key"]) \
+                    or other.get("topic", {}).get("negated"):
+                continue
+            predicates = {p for p in set(claim.get("topic", {}).get("predicates", ()))
+                          & set(other.get("topic", {}).get("predicates", ())) if not p.startswith("ant")}
+            if not predicates:
+                continue
+            clash = next(((what, a_low, a_high, b_low, b_high) for what, a_low, a_high in counted[cid]
+                          for other_what, b_low, b_high in counted[oid]
+                          if what == other_what and (a_high < b_low or b_high < a_low)), None)
+            if clash is None:
+                continue
+            first, second = sorted((cid, oid), key=lambda i: order[i])
+            if (first, second) not in pairs:
+                pairs[(first, second)] = {
+                    "claims": [first, second],
+                    "note": f"{claim['speaker']['text']} and {other['speaker']['text']} give numbers that cannot "
+                            f"both be right for {clash[0].lstrip('%')}",
+                }
+            break

@@ -823,6 +823,10 @@ def sentence_features(sent: Span, quotes: list[QuoteRegion]) -> dict:
             m["root"] = token.head.i == root.i
             m["verb_start"] = token.head.idx
             subjects.append(m)
+    # subjects inside quotes: what a quoted claim is about (contradictions across articles)
+    quoted_subjects = [{**_char_span(doc, *_np_bounds(t)), "head": t.lemma_.lower(), "head_text": t.text,
+                        "pronoun": t.lower_ if t.pos_ == "PRON" else None}
+                       for t in tokens if t.dep_ in ("nsubj", "nsubjpass") and _in_quote(quotes, t)]
     sent_ents = ents_between(doc, sent.start, sent.end)
     persons = [{"start": e.start_char, "end": e.end_char, "text": e.text} for e in sent_ents if e.label_ == "PERSON"]
     opening = None
@@ -864,4 +868,7 @@ def sentence_features(sent: Span, quotes: list[QuoteRegion]) -> dict:
         "keys": _content_keys(sent, tokens),
         "has_number": any(t.like_num for t in tokens),
         "has_entity": bool(sent_ents),
+        "quoted_subjects": quoted_subjects,
+        # page furniture test: "Following the Money" and "Other areas to watch" have no finite verb
+        "finite_verb": any(t.tag_ in ("VBD", "VBZ", "VBP", "MD") for t in tokens),
     }

@@ -20,7 +20,8 @@ import threading
 from annotations.analysis import AnalysisCancelled
 from annotations.analysis.chunking import split_text
 from annotations.analysis.claims import ClaimBuilder
-from annotations.analysis.contradictions import find_contradictions
+from annotations.analysis.contradictions import add_topics, find_contradictions
+from annotations.analysis.speakers import group_speakers
 from annotations.analysis.entities import propagate_names, vote_labels
 from annotations.analysis.extract import doc_records
 from annotations.analysis.kinds import explain, plain_label
@@ -134,10 +135,17 @@ def analyse_records(text: str, entities: list[dict], features: list[dict]) -> di
             # has claimed ...") is mostly the writer's, not a side in a dispute
             "depth": min((r["depth"] for r in f["reports"]), default=0) if sentence.own is not None else 0,
         }
+    # one source, one name: the claims' speakers grouped with the names each goes by
+    speakers, speaker_ids = group_speakers([(c["id"], s.speaker, s.speaker_mention) for c, s in zip(claims, sentences)])
+    for claim in claims:
+        claim["speaker_id"] = speaker_ids.get(claim["id"])
+        infos[claim["id"]]["speaker_key"] = claim["speaker_id"]
     notes = problems + reliability_notes(text, claims, table)
+    add_topics(claims, infos, entities, [s.features for s in sentences])  # what each claim is about, and says of it
     contradictions = find_contradictions(claims, infos)
     return {
         "entities": [{"start": e["start"], "end": e["end"], "text": e["text"], "label": e["label"]} for e in entities],
+        "speakers": speakers,
         "claims": claims,
         "notes": notes,
         "contradictions": contradictions,

@@ -9,12 +9,17 @@ who was recently named, who spoke and who was the subject.
 from __future__ import annotations
 
 import bisect
+import json
+import re
 from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
 
 from annotations.analysis.entities import NAME_SUFFIXES
-from annotations.analysis.resources import SourceTable, word_set
+from annotations.analysis.resources import SourceTable, gazetteer_index, word_set
 
 PRONOUN_GENDER = {"he": "m", "him": "m", "his": "m", "she": "f", "her": "f", "hers": "f"}
+GENDERED = re.compile(r"\b(he|his|him|she|her)\b", re.IGNORECASE)
 LOOKBACK = 5  # sentences a pronoun may reach back
 # "the company" is a business: it does not point back to a ministry or a court
 BUSINESS_NOUNS = {"company", "firm", "bank", "carmaker", "retailer", "manufacturer", "startup", "giant", "group",
@@ -94,6 +99,18 @@ class NameBook:
                 self.by_word.setdefault(word, []).append(person)
         self.genders: dict[str, str] = {}
 
+    def add(self, mention: dict) -> None:
+        """A person named without the model's PERSON tag (found from the pronouns after it)."""
+        tokens = name_tokens(mention["text"])
+        if not tokens or any(p.tokens == tokens for p in self.by_word.get(tokens[0], ())):
+            return
+        if self.candidates(tokens):
+            return  # "Mongu" after "Alain Tita Mongu": already known by the longer name
+        person = Person(mention["text"], mention, tokens)
+        self.people.append(person)
+        for word in set(tokens):
+            self.by_word.setdefault(word, []).append(person)
+
     def candidates(self, tokens: tuple[str, ...]) -> list[Person]:
         if not tokens:
             return []
@@ -162,14 +179,22 @@ class SpeakerResolver:
         self.org_starts = [e["start"] for e in self.org_mentions]
         self.person_starts = [e["start"] for e in self.person_mentions]
         self.recent_speaker_keys: list[str] = []
-        self.np_history: list[dict] = []  # non-person noun-phrase referents, for "the UGA researchers"
+        self.np_history: list[dict] = []
+        self.pending_name: tuple[int, dict] | None = None  # a capitalised subject not yet known as a person  # non-person noun-phrase referents, for "the UGA researchers"
 
     # -- memory -----------------------------------------------------------
-    def remember_sentence(self, index: int, features: dict) -> None:
+    def remember_sentence(self, index: int, features: dict, text: str = "") -> None:
         """Subjects and people of a sentence, for later pronouns."""
         for person in features["persons"]:
             referent = self.names.resolve(person, self.recent_speaker_keys)
             self.memory.add(index, "mention", referent)
+        if text:
+            pending, self.pending_name = self.pending_name, None
+            if pending is not None and pending[0] == index - 1:
+                pronoun = GENDERED.search(text)
+                if pronoun is not None:
+                    self._add_untagged(pending[0], pending[1], pronoun.group(1).lower())
+            self._untagged_people(index, features, text)
         for subject in features["subjects"]:
             if subject.get("pronoun"):
                 continue
@@ -177,6 +202,39 @@ class SpeakerResolver:
             if referent is not None:
                 self.memory.add(index, "subject", {**referent, "position": subject["start"],
                                                    "root": bool(subject.get("root"))})
+
+    def _untagged_people(self, index: int, features: dict, text: str) -> None:
+        """"Alain Tita Mongu takes part in the protests. Mongu left his native Cameroon": a
+        capitalised name the model did not tag as a person, subject of a sentence that goes on
+        with "his" or "she", is a person."""
+        for subject in features["subjects"]:
+            if not subject.get("proper") or subject.get("person") or subject.get("places") \
+                    or subject.get("gpe") or subject.get("definite") or subject.get("pronoun"):
+                continue
+            words = subject["text"].split()
+            if not 1 <= len(words) <= 4 or not all(w[:1].isupper() and w.isalpha() for w in words):
+                continue
+            lowered = {w.lower() for w in words}
+            if (subject.get("org") or {}).get("text", subject["text"]) != subject["text"] \
+                    or lowered & (OFFICIAL_WORDS | BUSINESS_NOUNS | set(word_set("group_nouns"))):
+                continue  # the model's ORG may be a person's name, never "Tomas Shipping Company"
+            if gazetteer_index().labels.get(subject["text"]) or self.sources.lookup(subject["text"]) is not None:
+                continue
+            after = text[subject["end"] - features["start"]:]
+            pronoun = GENDERED.search(after)
+            if pronoun is None:
+                self.pending_name = (index, subject)  # the next sentence may go on with "his"
+                continue
+            self._add_untagged(index, subject, pronoun.group(1).lower())
+
+    def _add_untagged(self, index: int, subject: dict, pronoun: str) -> None:
+        mention = {"start": subject["start"], "end": subject["end"], "text": subject["text"]}
+        self.names.add(mention)
+        referent = self.names.resolve(mention, self.recent_speaker_keys)
+        self.names.note_gender(referent["key"], PRONOUN_GENDER[pronoun])
+        referent["gender"] = referent.get("gender") or PRONOUN_GENDER[pronoun]
+        self.memory.add(index, "mention", referent)
+        self.memory.add(index, "subject", {**referent, "position": subject["start"], "root": bool(subject.get("root"))})
 
     def remember_speaker(self, index: int, referent: dict) -> None:
         self.memory.add(index, "speaker", referent)
@@ -209,6 +267,11 @@ class SpeakerResolver:
         if not mention.get("person") and capitalised and self.names.candidates(name_tokens(mention["text"])):
             # "Curie" where the model tagged nothing, after "Curie Kim" was named
             mention = {**mention, "person": {"start": mention["start"], "end": mention["end"], "text": mention["text"]}}
+        person = mention.get("person")
+        if person and person["end"] <= mention.get("head_start", person["end"]) \
+                and (mention.get("head") or "").lower() in word_set("group_nouns"):
+            # "the Biden administration", "the Trump campaign": the body named after the person
+            mention = {**mention, "person": None}
         if mention.get("person"):
             referent = self.names.resolve(mention["person"], self.recent_speaker_keys)
             self.names.note_gender(referent["key"], mention.get("gender"))
@@ -314,6 +377,10 @@ class SpeakerResolver:
         if pronoun in ("they", "them"):
             for roles, reach in ((("speaker",), 4), (("subject",), 3)):
                 for referent in self._recent(index, roles, reach, position):
+                    words = referent["text"].lower().split()
+                    if (referent.get("head") or "") in word_set("document_nouns") \
+                            or (words and words[-1] in word_set("document_nouns")):
+                        continue  # "the data" (lemma "datum") does not say anything
                     if referent["kind"] in ("group", "source") and referent.get("plural"):
                         return referent
             return None
@@ -363,6 +430,102 @@ class SpeakerResolver:
             return
         for referent in self.memory.recent(index, roles, reach):
             yield referent
+
+
+@lru_cache(maxsize=1)
+def _bodies() -> dict:
+    data = json.loads(resources.files("annotations.analysis").joinpath("data", "bodies.json").read_text("utf-8"))
+    data.pop("_comment", None)
+    return data
+
+
+@lru_cache(maxsize=4096)
+def body_key(text: str) -> frozenset[str]:
+    """The words that identify a body, order and form aside: "the Ukrainian military's General
+    Staff", "the Ukrainian military leadership" and "Ukraine's military leadership" all give
+    {ukraine, military, leadership}; "TASS news agency" and "TASS" differ (a source's row joins them)."""
+    data = _bodies()
+    low = " " + text.lower().replace("\u2019", "'").replace("'s ", " ").replace("' ", " ") + " "
+    for number, words in enumerate(data["synonyms"]):
+        for word in sorted(words, key=len, reverse=True):
+            low = low.replace(f" {word} ", f" ~{number} ")
+    demonyms = gazetteer_index().demonym_of
+    out = set()
+    for word in re.findall(r"[~\w.-]+", low):
+        word = word.strip(".")
+        if not word or word in data["filler"]:
+            continue
+        place = demonyms.get(word.capitalize()) or demonyms.get(word.upper())
+        out.add(place.lower() if place else word)
+    return frozenset(out)
+
+
+def _generic(referent: dict) -> bool:
+    """A description, not a name: "officials", "Experts", "the company" left unresolved."""
+    if referent["kind"] in ("person", "source"):
+        return False
+    if referent.get("unnamed"):
+        return True
+    words = referent["text"].replace("\u2019", "'").split()
+    if not words or any(w[:1].isupper() for w in words[1:]):
+        return False
+    first = words[0].lower()
+    common = word_set("unnamed_heads") | word_set("group_nouns") | word_set("document_nouns")
+    return first in ("the", "a", "an", "some", "many", "several", "other", "others") or first in common \
+        or words[-1].lower() in common
+
+
+def group_speakers(items: list[tuple[str, dict | None, dict | None]]) -> tuple[list[dict], dict[str, str]]:
+    """One entry per source of the article, with the names it goes by.
+
+    ``items``: (claim id, referent, the mention in the claim's sentence) in document order.
+    People are one entry by their resolved full name, sources by their table row, bodies by
+    the words that identify them (``body_key``). Returns (entries, claim id -> entry id)."""
+    entries: list[dict] = []
+    by_identity: dict[tuple, dict] = {}
+    claim_speaker: dict[str, str] = {}
+    seen: dict[str, set] = {}  # entry id -> mentions already listed (long texts name a source often)
+    for claim_id, referent, mention in items:
+        if referent is None:
+            continue
+        if referent["kind"] == "person":
+            identity = ("person", referent["key"])
+        elif referent["kind"] == "source":
+            identity = ("source", referent.get("source") or referent["key"])
+        else:
+            identity = ("body", body_key(referent["text"]) or referent["text"].lower())
+        entry = by_identity.get(identity)
+        if entry is None:
+            entry = {"id": f"s{len(entries) + 1}", "kind": referent["kind"], "generic": _generic(referent),
+                     "name": referent["text"], "start": referent["start"], "end": referent["end"],
+                     "variants": [], "mentions": [], "claims": []}
+            entries.append(entry)
+            by_identity[identity] = entry
+            seen[entry["id"]] = set()
+        for span in (referent, mention):
+            if not span or not span.get("text"):
+                continue
+            shown = {"start": span["start"], "end": span["end"], "text": span["text"]}
+            if (shown["start"], shown["end"]) not in seen[entry["id"]]:
+                seen[entry["id"]].add((shown["start"], shown["end"]))
+                entry["mentions"].append(shown)
+            if span["text"].lower() not in PRONOUN_GENDER and span["text"].lower() not in ("they", "it", "them") \
+                    and span["text"] not in entry["variants"]:
+                entry["variants"].append(span["text"])
+        if _more_specific(referent["text"], entry["name"]) and referent["kind"] != "person":
+            entry.update(name=referent["text"], start=referent["start"], end=referent["end"])
+        entry["claims"].append(claim_id)
+        claim_speaker[claim_id] = entry["id"]
+    for entry in entries:
+        entry["mentions"].sort(key=lambda m: (m["start"], m["end"]))
+    return entries, claim_speaker
+
+
+def _more_specific(candidate: str, current: str) -> bool:
+    """More capitalised words (names), then longer: "the Ukrainian military's General Staff"."""
+    def rank(text: str) -> tuple[int, int]:
+        return sum(1 for w in text.split() if w[:1].isupper()), len(text)
+    return rank(candidate) > rank(current)
 
 
 def speaker_span(referent: dict | None) -> dict | None:

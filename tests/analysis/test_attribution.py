@@ -103,3 +103,101 @@ def test_a_dateline_is_not_the_speaker(analyse):
     claim = claim_with(analyse(text), "turnout reached")
     assert claim["speaker"]["text"] == "Election officials"
     assert claim["channel"] is None
+
+
+def test_first_person_testimony_after_an_introduction_is_the_witness(analyse):
+    result = analyse(
+        "Tomas Perel Abena takes part in the protests. Abena left his village in May. "
+        "He explained why he had decided to protest:\n\n"
+        "Two days after I arrived, I was put in detention for entering the country illegally.\n\n"
+        "Farmers march in the square. (Video sent to our team by one of the protesters)\n\n"
+        "In the end, they told me to go to the refugee office to claim asylum.\n\n"
+        "The situation of the migrants is the result of a change in policy.\n")
+    assert speaker_of(result, "Two days after I arrived") == "Tomas Perel Abena"
+    assert speaker_of(result, "they told me to go") == "Tomas Perel Abena"
+    assert speaker_of(result, "result of a change in policy") is None
+
+
+def test_first_person_paragraph_after_our_team_spoke_to_someone_is_theirs(analyse):
+    result = analyse(
+        "Our team spoke to Ilvane (not her real name), a woman who arrived in July.\n\n"
+        "Currently, my family and I are sleeping in the street in tents.\n")
+    assert speaker_of(result, "my family and I") == "Ilvane"
+
+
+def test_first_person_narration_without_an_introduction_has_no_speaker(analyse):
+    result = analyse(
+        "Forecasters are watching a storm in the Gulf.\n\n"
+        "We expect the storm to strengthen before it reaches the coast on Friday.\n")
+    assert speaker_of(result, "We expect the storm") is None
+
+
+def test_a_quote_in_the_next_paragraph_without_a_verb_continues_the_speaker(analyse):
+    result = analyse(
+        '"The judges are against me," former President Arlen Brody said on Monday.\n\n'
+        '"This is a very unfair trial."\n')
+    assert speaker_of(result, "very unfair trial") == "Arlen Brody"
+
+
+def test_according_to_the_report_the_author_speaks_and_the_report_is_the_channel(analyse):
+    result = analyse(
+        "The Hartwell Institute published its annual survey of rural schools on Monday.\n\n"
+        "According to the report, one in five rural schools has no science teacher.\n")
+    claim = claim_with(result, "one in five rural schools")
+    assert claim["speaker"] is not None and claim["speaker"]["text"] == "The Hartwell Institute"
+    assert claim["channel"] is not None and claim["channel"]["text"] == "the report"
+
+
+def test_he_says_inside_the_sentence_names_the_speaker(analyse):
+    result = analyse(
+        "Marek Olsen runs the only bakery in the village.\n\n"
+        "The flour, he says, costs twice what it did last year.\n")
+    assert speaker_of(result, "costs twice what it did") == "Marek Olsen"
+
+
+def test_a_date_phrase_is_never_the_speaker(analyse):
+    result = analyse("Last week, the mayor's office said the bridge would stay closed until spring.\n")
+    assert speaker_of(result, "bridge would stay closed") == "the mayor's office"
+
+
+def test_they_argue_after_a_generic_subject_keeps_the_subject(analyse):
+    result = analyse("Governments should pay for the new dams, they argue, because the rivers belong to everyone.\n")
+    speaker = speaker_of(result, "pay for the new dams")
+    assert speaker is None or "Governments" not in speaker
+
+
+def test_narration_about_things_has_no_speaker(analyse):
+    result = analyse(
+        "The smoke from the fires showed that the wind had turned overnight.\n\n"
+        "An app may tell users that sharing their location will help them, but not mention the sale.\n\n"
+        "The situation that the migrants find themselves in is the result of a new policy.\n\n"
+        "These changes can be explained by pressure from the government.\n")
+    assert speaker_of(result, "the wind had turned") is None
+    assert speaker_of(result, "sharing their location") is None
+    assert speaker_of(result, "find themselves in") is None
+    assert speaker_of(result, "explained by pressure") is None
+
+
+def test_an_administration_named_after_a_person_is_the_body(analyse):
+    result = analyse("The Hallin administration said the loans would be forgiven.\n")
+    assert speaker_of(result, "loans would be forgiven") == "The Hallin administration"
+
+
+def test_the_main_clause_speaker_wins_over_a_verb_inside_what_they_found(analyse):
+    result = analyse(
+        "Stellar College enrolled thousands of students.\n\n"
+        "Federal officials also found that the college told students their credits would transfer.\n")
+    assert speaker_of(result, "credits would transfer") == "Federal officials"
+
+
+def test_according_to_a_report_names_nobody(analyse):
+    result = analyse(
+        "The Hartwell Institute opened a new office on Monday.\n\n"
+        "According to a report, one in five rural schools has no science teacher.\n")
+    assert speaker_of(result, "one in five rural schools") is None
+
+
+def test_an_indefinite_person_is_a_speaker(analyse):
+    result = analyse("\u201cIt is corruption plain and simple,\u201d said an asylum-seeker named Beatriz, "
+                     "who asked that her last name not be used.\n")
+    assert speaker_of(result, "corruption plain and simple") in ("an asylum-seeker named Beatriz", "Beatriz")

@@ -48,3 +48,32 @@ def test_opposite_states_without_a_negation_are_paired(analyse):
             "Economist Paul Grant said the pension fund was unsustainable and its reserves were shrinking.\n")
     result = analyse(text)
     assert [c["claims"] for c in result["contradictions"]] == [ids(result, "was sound", "unsustainable")]
+
+
+def test_a_negation_about_another_subject_is_not_paired(analyse):
+    text = ("Governor Alan Pierce said the northern villages were completely surrounded by floodwater.\n"
+            "The regional water board said the new reservoir had not been surrounded by fences.\n")
+    assert analyse(text)["contradictions"] == []
+
+
+def test_claims_carry_what_they_are_about_for_other_articles(analyse):
+    result = analyse("The regional water board denied that Tarvel had been encircled.\n")
+    topic = claim_with(result, "Tarvel")["topic"]
+    assert "e:tarvel" in topic["subjects"] and topic["negated"]
+    assert "syn:e0" in topic["predicates"]  # encircled ~ surrounded ~ encirclement
+    assert not any("board" in s for s in topic["subjects"])  # the speaker is who, not what
+
+
+def test_incompatible_numbers_for_one_quantity_are_paired(analyse):
+    text = ("Police chief Ana Ruiz said two people died in the fire.\n"
+            "The health ministry said ten people died in the fire.\n")
+    result = analyse(text)
+    assert [c["claims"] for c in result["contradictions"]] == [ids(result, "two people died", "ten people died")]
+
+
+def test_compatible_or_unrelated_numbers_are_not_paired(analyse):
+    text = ("Agency head Jane Moll said at least 50% of the oil was gone.\n"
+            "Professor Carl Hopp said 75% of the oil was gone.\n"
+            "Mayor Ivo Lind said 300 houses were flooded.\n"
+            "Governor Rita Sand said 40 roads were flooded.\n")
+    assert analyse(text)["contradictions"] == []
