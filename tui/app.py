@@ -7,11 +7,12 @@ Slow work (spaCy) runs in a thread worker; the first screen never waits for it.
 from __future__ import annotations
 
 import asyncio
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
@@ -22,6 +23,7 @@ from annotations.document import Document
 from annotations.errors import StoreError
 from tui.commands import AnnotateCommands
 from tui.config import ConfigError, load_keymap
+from tui.key_queue import KeyQueue
 from tui.safe_text import display_text, safe, safe_line
 from tui.widgets.article_view import ArticleView
 
@@ -49,6 +51,7 @@ ANNOTATION_KEYS = Binding.Group("Annotation", compact=True)
 SELECT_KEYS = Binding.Group("Select", compact=True)
 BOUNDARY_KEYS = Binding.Group("Start/end", compact=True)
 MATCH_KEYS = Binding.Group("Match")
+PANEL_KEYS = Binding.Group("Panel tab", compact=True)
 
 
 def label_bindings() -> list[Binding]:
@@ -101,6 +104,10 @@ class ReaderScreen(Screen):
                 group=MATCH_KEYS, tooltip="Previous match of the last search"),
         Binding("tab", "toggle_focus", "Article ⇄ panel", id="app.focus-panel",
                 tooltip="Move focus between the article and the side panel"),
+        *(Binding(key, f"panel_tab('{tab}')", title, id=f"panel.{tab}", group=PANEL_KEYS,
+                  tooltip=f"Show the {title} tab of the side panel (it stays until you choose another)")
+          for key, tab, title in (("E", "entities", "Entities"), ("C", "claims", "Claims"),
+                                  ("R", "reliability", "Reliability"), ("M", "mine", "My annotations"))),
     ]
 
     # Letters and edit keys act in the article and the panel only; in an input they type.
@@ -139,6 +146,11 @@ class ReaderScreen(Screen):
         # Layout (app.tcss): header, footer and side panel split the screen off the edges,
         # the article, search bar, legend and detail line fill the rest, top to bottom.
         yield self._article
+
+    @property
+    def takes_keys(self) -> bool:
+        """Keys typed before this is True wait for it (tui/key_queue.py), so none is lost."""
+        return self.ready and self.focused is not None
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if not self.ready and action not in self.ALWAYS_READY_ACTIONS:
@@ -745,6 +757,11 @@ class ReaderScreen(Screen):
 
         self.app.push_screen(HelpScreen(self.help_sections(), ArticleView.legend_text()))
 
+    def action_panel_tab(self, tab: str) -> None:
+        self.side_panel.choose_tab(tab)
+        if not isinstance(self.focused, ArticleView):
+            self.side_panel.item_list(tab).focus()
+
     def action_toggle_focus(self) -> None:
         if isinstance(self.focused, ArticleView):
             self.side_panel.item_list(self.side_panel.active_tab).focus()
@@ -793,6 +810,10 @@ class AnnotateApp(App[int]):
         and checked, which the reader opens as the store after its first paint (TinyDB and
         the store's code take ~10 ms to load), see :meth:`open_store`."""
         super().__init__()
+        self.key_queue = KeyQueue(self)
+        if "TEXTUAL_ANIMATIONS" not in os.environ:
+            # A key's effect shows at once: no sliding tab underline (0.3 s), no smooth scrolls.
+            self.animation_level = "none"
         if (store is None) == (store_file is None):
             raise ValueError("give the store or the checked store file")
         self.store = store
@@ -817,6 +838,12 @@ class AnnotateApp(App[int]):
             self.archive = None
             self.entries = []
             self.reader = ReaderScreen(document, run_analysis)
+
+    async def on_event(self, event: events.Event) -> None:
+        # Keys typed while the app is still busy with the one before wait their turn.
+        if isinstance(event, events.Key) and not event.is_forwarded and self.key_queue.hold(event):
+            return
+        await super().on_event(event)
 
     def open_store(self) -> bool:
         """Open the store if it is not open yet. A store that cannot be used (corrupt,
