@@ -8,7 +8,7 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 GROUPS = {
     "annotate": "Annotate", "suggest": "Suggestions", "select": "Select", "boundary": "Boundary",
-    "search": "Search", "file": "File", "app": "App", "article": "Article",
+    "search": "Search", "file": "File", "app": "App", "article": "Article", "panel": "Panel",
 }
 
 
