@@ -16,7 +16,7 @@ from textual import events, on, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, Static
+from textual.widgets import Header, Input, Static
 from textual.worker import get_current_worker
 
 from annotations.document import Document
@@ -24,6 +24,7 @@ from annotations.errors import StoreError
 from tui.commands import AnnotateCommands
 from tui.config import ConfigError, load_keymap
 from tui.key_queue import KeyQueue
+from tui.widgets.key_bar import KeyBar
 from tui.safe_text import display_text, safe, safe_line
 from tui.widgets.article_view import ArticleView
 
@@ -52,6 +53,8 @@ SELECT_KEYS = Binding.Group("Select", compact=True)
 BOUNDARY_KEYS = Binding.Group("Start/end", compact=True)
 MATCH_KEYS = Binding.Group("Match")
 PANEL_KEYS = Binding.Group("Panel tab", compact=True)
+# Shown first in the footer, so they stay on screen at 80 columns.
+FOOTER_FIRST = ("app.help", "file.export", "annotate.tag", "annotate.note")
 
 
 def label_bindings() -> list[Binding]:
@@ -152,6 +155,12 @@ class ReaderScreen(Screen):
         """Keys typed before this is True wait for it (tui/key_queue.py), so none is lost."""
         return self.ready and self.focused is not None
 
+    def footer_shows(self, binding: Binding) -> bool:
+        """The footer names label keys only up to the number of labels (``1–2`` for two)."""
+        if binding.action.startswith("apply_label("):
+            return int(binding.action[len("apply_label("):-1]) < len(self.labels)
+        return True
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if not self.ready and action not in self.ALWAYS_READY_ACTIONS:
             return False  # the panel and the store come right after first paint
@@ -172,7 +181,7 @@ class ReaderScreen(Screen):
             self._search_bar,
             Static(ArticleView.legend_text(self.article), id="legend"),
             self._detail_line,
-            Footer(),
+            KeyBar(pinned=FOOTER_FIRST, shows=self.footer_shows),
             self._side_panel,
         ])
         await self.mount(Header(), before=0)
@@ -732,21 +741,20 @@ class ReaderScreen(Screen):
         self.say(f"Wrote {Path(request.path).resolve()}", title=f"Exported {request.fmt}", timeout=6)
 
     def help_sections(self) -> list[tuple[str, list[tuple[str, str]]]]:
-        def rows(bindings) -> list[tuple[str, str]]:
-            out = []
-            for binding in bindings:
-                if isinstance(binding, tuple):
-                    binding = Binding(*binding)
-                keys = binding.key_display or ", ".join(k.strip() for k in binding.key.split(","))
-                out.append((keys, binding.tooltip or binding.description))
-            return out
+        from tui.commands import key_display, live_bindings
 
-        reader = [b for b in ReaderScreen.BINDINGS if not b.action.startswith("apply_label")]
-        labels = [(str(n + 1), f"Tag with {label.name}") for n, label in enumerate(self.labels[:9])]
+        def rows(node) -> list[tuple[str, str]]:
+            return [(key_display(self.app, b), b.tooltip or b.description) for b in live_bindings(node)
+                    if not b.action.startswith("apply_label")]
+
+        labels = {b.action: key_display(self.app, b) for b in live_bindings(self)
+                  if b.action.startswith("apply_label")}
+        label_rows = [(labels.get(f"apply_label({n})", str(n + 1)), f"Tag with {label.name}")
+                      for n, label in enumerate(self.labels[:9])]
         return [
-            ("Annotate", rows(reader)),
-            ("Labels", labels),
-            ("Article (cursor and selection)", rows(ArticleView.BINDINGS)),
+            ("Annotate", rows(self)),
+            ("Labels", label_rows),
+            ("Article (cursor and selection)", rows(self.article)),
             ("Everywhere", [("tab / shift+tab", "Move focus between the article and the side panel"),
                             ("ctrl+p", "Command palette: every action"), ("enter (panel)", "Jump to the item")]),
             *getattr(self.app, "document_help_sections", lambda: [])(),

@@ -17,6 +17,7 @@ class Dialog(ModalScreen[ResultType]):
     DEFAULT_CSS = """
     Dialog {
         align: center middle;
+        background: $background;
     }
     Dialog .dialog {
         width: 80%;

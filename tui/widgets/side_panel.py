@@ -139,7 +139,17 @@ class SidePanel(Vertical):
 
     def show_tab(self, tab: str) -> None:
         self.shown_by_code = tab
-        self.query_one(TabbedContent).active = f"tab-{tab}"
+        tabbed = self.query_one(TabbedContent)
+        tabbed.active = f"tab-{tab}"
+        # Textual moves the underline only after the next frame: one frame later than the
+        # content. The titles never move, so put it under the new title in this frame.
+        from textual.widgets._tabs import Underline
+
+        title = tabbed.get_tab(f"tab-{tab}")
+        start, end = title.virtual_region.shrink(title.styles.gutter).column_span
+        if end > start:
+            underline = tabbed.query_one(Underline)
+            underline.highlight_start, underline.highlight_end = start, end
 
     def choose_tab(self, tab: str) -> None:
         """Show ``tab`` because the reader asked for it: it stays until they choose another."""
