@@ -57,6 +57,28 @@ PANEL_KEYS = Binding.Group("Panel tab", compact=True)
 FOOTER_FIRST = ("app.help", "file.export", "annotate.tag", "annotate.note")
 
 
+def quoted(text: str, limit: int = 40) -> str:
+    """A span's text for a message: one line, shortened, in quotes."""
+    from tui import panel_items
+
+    return f"‘{panel_items.snippet(text, limit)}’"
+
+
+def history_words(description: str) -> str:
+    """An undo entry's description in words. Entries this app writes are words already
+    ("tag PERSON on ‘Kremlin’"); the store's own defaults ("add PERSON 'Kremlin'", "edit
+    label A -> B of ...") read better with the verbs the keys use."""
+    import re
+
+    if description.startswith("add ") and not re.match(r"add \d+ annotations", description):
+        head, _, quote = description[4:].partition(" '")
+        if quote.endswith("'"):
+            return f"tag {head} on ‘{quote[:-1]}’" if head not in ("note", "highlight") else f"{head} on ‘{quote[:-1]}’"
+    if description.startswith("reject suggestion "):
+        return "reject a suggestion"  # the old form named the suggestion by its internal key
+    return description.replace(" -> ", " → ")
+
+
 def label_bindings() -> list[Binding]:
     return [
         Binding(str(n), f"apply_label({n - 1})", f"Label {n}", id=f"annotate.label-{n}", group=LABEL_KEYS,
@@ -474,8 +496,16 @@ class ReaderScreen(Screen):
         from annotations.model import new_annotation
 
         ann = new_annotation(self.document, span[0], span[1], label=label)
-        if self.apply(lambda: self.store.add(ann), f"Tagged {label}"):
-            article.clear_selection()
+        words = f"tag {label} on {quoted(ann.text)}"
+        if self.apply(lambda: self.store.add_many([ann], description=words), f"Tagged {label}"):
+            self.rest_on(ann.start)
+
+    def rest_on(self, offset: int) -> None:
+        """Put the cursor on the annotation just made (its start), selection cleared, so
+        ``n``, ``x``, ``,`` ``.`` act on it at once."""
+        article = self.article
+        article.clear_selection()
+        article.move_cursor(offset)
 
     def action_tag(self) -> None:
         span = self.target_range()
@@ -517,8 +547,9 @@ class ReaderScreen(Screen):
                     self.apply(lambda: self.store.update(ann.id, note=text), "Note saved")
                 else:
                     new = new_annotation(self.document, span[0], span[1], note=text)
-                    if self.apply(lambda: self.store.add(new), "Note saved"):
-                        article.clear_selection()
+                    words = f"note on {quoted(new.text)}"
+                    if self.apply(lambda: self.store.add_many([new], description=words), "Note saved"):
+                        self.rest_on(new.start)
 
             from tui.screens.note_editor import NoteEditor
 
@@ -545,17 +576,38 @@ class ReaderScreen(Screen):
         return new_annotation(self.document, item.start, item.end, label=record.get("label") or "CHECK",
                               note=note, origin=f"suggestion:{item.key}")
 
+    def already_annotated(self, item: PanelItem) -> Annotation | None:
+        """Your annotation with the span and label that accepting ``item`` would add."""
+        wanted = self.suggestion_annotation(item)
+        for ann in self.annotations:
+            if (ann.start, ann.end, ann.label) == (wanted.start, wanted.end, wanted.label):
+                return ann
+        return None
+
+    def accept(self, item: PanelItem) -> None:
+        existing = self.already_annotated(item)
+        if existing is not None:
+            self.say(f"Already annotated: {existing.label} on {quoted(existing.text)}; nothing added", timeout=3)
+            return
+        ann = self.suggestion_annotation(item)
+        words = f"accept {item.kind} suggestion {ann.label} on {quoted(ann.text)}"
+        if self.apply(lambda: self.store.add_many([ann], description=words),
+                      f"Accepted {item.kind} as {item.label or 'annotation'}"):
+            self.rest_on(ann.start)
+
     def action_accept(self) -> None:
         items = self.suggestions_at(self.article.cursor)
-        self.choose("Accept which suggestion?", items, self.describe_item,
-                    lambda item: self.apply(lambda: self.store.add(self.suggestion_annotation(item)),
-                                            f"Accepted {item.kind} as {item.label or 'annotation'}"))
+        self.choose("Accept which suggestion?", items, self.describe_item, self.accept)
 
     def action_reject(self) -> None:
         items = self.suggestions_at(self.article.cursor)
-        self.choose("Reject which suggestion?", items, self.describe_item,
-                    lambda item: self.apply(lambda: self.store.reject_suggestion(self.document.sha256, item.key),
-                                            f"Rejected {item.kind}"))
+
+        def reject(item: PanelItem) -> None:
+            words = f"reject {item.kind} suggestion on {quoted(self.document.text[item.start:item.end])}"
+            self.apply(lambda: self.store.reject_suggestion(self.document.sha256, item.key, description=words),
+                       f"Rejected {item.kind}")
+
+        self.choose("Reject which suggestion?", items, self.describe_item, reject)
 
     def suggestion_groups(self) -> list[tuple[str, str | None]]:
         """(kind, label) of pending suggestions, for 'accept all' in the palette."""
@@ -564,24 +616,34 @@ class ReaderScreen(Screen):
 
     def accept_all(self, kind: str, label: str | None) -> None:
         items = [i for i in self.suggestions if i.kind == kind and (label is None or i.label == label)]
-        if not items:
-            self.say("No such suggestions left", severity="warning", timeout=2)
+        fresh = [item for item in items if self.already_annotated(item) is None]
+        if not fresh:
+            self.say("No such suggestions left" if not items else
+                     f"All {len(items)} are already annotated; nothing added", severity="warning", timeout=3)
             return
-        anns = [self.suggestion_annotation(item) for item in items]
-        self.apply(lambda: self.store.add_many(anns), f"Accepted {len(anns)} suggestion(s)")
+        anns = [self.suggestion_annotation(item) for item in fresh]
+        name = f"{label} {kind}" if label else kind
+        count = f"{len(anns)} {name} suggestion{'s' if len(anns) != 1 else ''}"
+        skipped = len(items) - len(fresh)
+        done = f"Accepted {count}" + (f" ({skipped} already annotated)" if skipped else "")
+        self.apply(lambda: self.store.add_many(anns, description=f"accept {count}"), done)
 
     def action_remove(self) -> None:
         anns = self.user_annotations_at(self.article.cursor)
-        self.choose("Remove which annotation?", anns, self.describe_annotation,
-                    lambda ann: self.apply(lambda: self.store.remove(ann.id), f"Removed {ann.label or 'annotation'}"))
+        def remove(ann: Annotation) -> None:
+            words = f"remove {ann.label or 'note'} on {quoted(ann.text)}"
+            self.apply(lambda: self.store.remove_many([ann.id], description=words),
+                       f"Removed {ann.label or 'annotation'}")
+
+        self.choose("Remove which annotation?", anns, self.describe_annotation, remove)
 
     def action_undo(self) -> None:
-        self.history_step(self.store.undo, "Nothing to undo")
+        self.history_step(self.store.undo, "Nothing to undo", "Undone")
 
     def action_redo(self) -> None:
-        self.history_step(self.store.redo, "Nothing to redo")
+        self.history_step(self.store.redo, "Nothing to redo", "Redone")
 
-    def history_step(self, step, nothing: str) -> None:
+    def history_step(self, step, nothing: str, done: str) -> None:
         try:
             description = step(self.document.sha256)
         except StoreError as error:
@@ -591,7 +653,7 @@ class ReaderScreen(Screen):
             self.say(nothing, timeout=2)
             return
         self.reload_annotations()
-        self.say(description, timeout=2)
+        self.say(f"{done}: {history_words(description)}", timeout=3)
 
     def action_move_boundary(self, which: str, step: int) -> None:
         anns = self.user_annotations_at(self.article.cursor)
@@ -605,6 +667,8 @@ class ReaderScreen(Screen):
             if (start, end) != (ann.start, ann.end):
                 self.apply(lambda: self.store.update(ann.id, start=start, end=end, text_source=self.document.text))
                 self.article.set_layer("focus", [(start, end, "focus", f"ann:{ann.id}")])
+                if not start <= self.article.cursor < end:  # keep it under the cursor: press again
+                    self.article.move_cursor(start if self.article.cursor < start else end - 1)
 
         self.choose("Move the boundary of which annotation?", anns, self.describe_annotation, move)
 

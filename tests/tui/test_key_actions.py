@@ -107,3 +107,92 @@ async def test_palette_entries_name_each_label_and_only_the_labels_there_are(mak
         names = [name for name, _help, _ in AnnotateCommands(app.screen).commands()]
         assert "Annotate: Label 1: PERSON" in names and "Annotate: Label 2: PLACE" in names
         assert not any(name.startswith("Annotate: Label 3") for name in names)
+
+
+async def test_after_tagging_n_x_and_the_boundary_keys_act_on_the_new_annotation(make_app, tmp_path):
+    app = make_app(TEXT)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.pause()
+        start = TEXT.index("Paris")
+        article = app.screen.query_one(ArticleView)
+        article.move_cursor(start)
+        await pilot.press(*["shift+right"] * 5, "1")  # the cursor ends after "Paris"
+        await pilot.pause()
+        await pilot.press("n", *"which Paris?", "ctrl+s")
+        await pilot.pause()
+        [ann] = saved(tmp_path, app)
+        assert (ann.text, ann.label, ann.note) == ("Paris", "PERSON", "which Paris?")
+        await pilot.press("full_stop")  # the start one right
+        await pilot.pause()
+        [ann] = saved(tmp_path, app)
+        assert ann.text == "aris"
+        await pilot.press("x")
+        await pilot.pause()
+    assert saved(tmp_path, app) == []
+
+
+async def test_the_tagged_word_stays_under_the_cursor_after_a_label_picked_in_the_picker(make_app, tmp_path):
+    app = make_app(TEXT)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.pause()
+        start = TEXT.index("Kremlin")
+        await select(pilot, app, start, start + 7)
+        await pilot.press("t", *"org", "enter")
+        await pilot.pause()
+        await pilot.press("x")
+        await pilot.pause()
+    assert saved(tmp_path, app) == []
+
+
+def analysis_with(entities: list[tuple[str, str]]) -> dict:
+    return {"entities": [{"start": TEXT.index(t), "end": TEXT.index(t) + len(t), "text": t, "label": label}
+                         for t, label in entities], "claims": [], "notes": [], "contradictions": []}
+
+
+async def show_analysis(pilot, app, analysis: dict) -> None:
+    from tui.messages import AnalysisReady
+
+    app.screen.post_message(AnalysisReady(analysis, from_cache=True))
+    await pilot.pause()
+
+
+async def test_accepting_a_suggestion_you_already_tagged_adds_nothing(make_app, tmp_path):
+    app = make_app(TEXT)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.pause()
+        await show_analysis(pilot, app, analysis_with([("Paris", "GPE"), ("Kremlin", "ORG")]))
+        start = TEXT.index("Paris")
+        await select(pilot, app, start, start + 5)
+        await pilot.press("t", *"gpe", "enter")  # tagged by hand first
+        await pilot.pause()
+        app.screen.query_one(ArticleView).move_cursor(start + 1)
+        await pilot.press("a")
+        await pilot.pause()
+        assert "already annotated" in notifications(app).lower()
+        assert [(a.text, a.label) for a in saved(tmp_path, app)] == [("Paris", "GPE")]
+        app.screen.accept_all("entity", None)  # the palette's "accept all entity suggestions"
+        await pilot.pause()
+    anns = sorted((a.text, a.label) for a in saved(tmp_path, app))
+    assert anns == [("Kremlin", "ORG"), ("Paris", "GPE")]
+
+
+async def test_undo_and_redo_toasts_say_what_in_words(make_app, tmp_path):
+    app = make_app(TEXT)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.pause()
+        await show_analysis(pilot, app, analysis_with([("Kremlin", "ORG")]))
+        start = TEXT.index("Kremlin")
+        await select(pilot, app, start, start + 7)
+        await pilot.press("1", "ctrl+z")
+        await pilot.pause()
+        assert "Undone: tag PERSON on ‘Kremlin’" in notifications(app)
+        await pilot.press("ctrl+y")
+        await pilot.pause()
+        assert "Redone: tag PERSON on ‘Kremlin’" in notifications(app)
+        app.screen.query_one(ArticleView).move_cursor(start + 1)
+        await pilot.press("x", "r", "ctrl+z", "ctrl+z")
+        await pilot.pause()
+        text = notifications(app)
+        assert "Undone: reject entity suggestion on ‘Kremlin’" in text
+        assert "Undone: remove PERSON on ‘Kremlin’" in text
+        assert "entity:" not in text and "ann:" not in text
