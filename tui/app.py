@@ -181,6 +181,8 @@ class ReaderScreen(Screen):
         """The footer names label keys only up to the number of labels (``1–2`` for two)."""
         if binding.action.startswith("apply_label("):
             return int(binding.action[len("apply_label("):-1]) < len(self.labels)
+        if binding.action in AnnotateApp.DOCUMENT_ACTIONS:  # N P L W: only with several articles
+            return getattr(self.app, "library", None) is not None
         return True
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -674,9 +676,15 @@ class ReaderScreen(Screen):
 
     # ----- navigation ---------------------------------------------------------------------
 
-    def jump_to(self, start: int, end: int, key: str) -> None:
+    def jump_to(self, start: int, end: int, key: str, select: bool = False) -> None:
+        """Cursor to ``start``, the span on screen and marked; with ``select`` also selected
+        (the cursor stays at its start)."""
         article = self.article
-        article.move_cursor(start)
+        if select:
+            article.move_cursor(end, scroll=False)
+            article.move_cursor(start, select=True)
+        else:
+            article.move_cursor(start)
         article.scroll_to_span(start, end)
         article.set_layer("focus", [(start, end, "focus", key)])
 
@@ -783,15 +791,13 @@ class ReaderScreen(Screen):
     # ----- dialogs ------------------------------------------------------------------------
 
     def action_export(self) -> None:
-        def chosen(request) -> None:
-            if request is not None:
-                self.write_export(request)
-
         from tui.screens.export_dialog import ExportDialog
 
-        self.app.push_screen(ExportDialog(self.document.path), chosen)
+        self.app.push_screen(ExportDialog(self.document.path, self.write_export))
 
-    def write_export(self, request) -> None:
+    def write_export(self, request) -> str | None:
+        """Write the export; None when done (a toast says where), else why not (the dialog
+        stays open with it)."""
         from annotations.export import ExportError, export_document, write_atomically
 
         try:
@@ -800,9 +806,9 @@ class ReaderScreen(Screen):
             write_atomically(request.path, text)
         except (ExportError, StoreError, OSError) as error:
             reason = getattr(error, "strerror", None) or str(error)
-            self.say(f"{request.path}: {reason}", title="Export failed", severity="error", timeout=10)
-            return
+            return f"{request.path}: {reason}"
         self.say(f"Wrote {Path(request.path).resolve()}", title=f"Exported {request.fmt}", timeout=6)
+        return None
 
     def help_sections(self) -> list[tuple[str, list[tuple[str, str]]]]:
         from tui.commands import key_display, live_bindings
@@ -968,13 +974,13 @@ class AnnotateApp(App[int]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in self.DOCUMENT_ACTIONS:
-            if self.library is None:
-                return False
             focused = self.focused
             from textual.widgets import TextArea
 
             if isinstance(focused, (Input, TextArea)):
                 return False  # letters type there
+            if self.library is None:
+                return True  # the action says why it does nothing
             if action in ("next_document", "previous_document", "library"):
                 return isinstance(self.screen, ReaderScreen)
             if action == "sources":
@@ -1002,7 +1008,7 @@ class AnnotateApp(App[int]):
         position = self.library.table.rows.index(index) + 1 if index in self.library.table.rows else "–"
         self.title = f"annotate — {safe_line(document.name, 60)} ({position}/{len(self.library.table.rows)})"
         if at is not None:
-            self.jump_when_ready(reader, at, key, tries=60)
+            self.jump_when_ready(reader, at, key, tries=200)
         return True
 
     def jump_when_ready(self, reader: ReaderScreen, at: tuple[int, int], key: str, tries: int) -> None:
@@ -1010,7 +1016,10 @@ class AnnotateApp(App[int]):
         if reader is not self.screen:
             return
         if reader.ready or tries <= 0:
-            reader.jump_to(at[0], at[1], key)
+            reader.jump_to(at[0], at[1], key, select=True)
+            # Once more after the next layout: a view still wrapping its lines may not have
+            # known where the span falls.
+            reader.call_after_refresh(reader.article.scroll_to_span, at[0], at[1])
             return
         self.set_timer(0.05, lambda: self.jump_when_ready(reader, at, key, tries - 1))
 
@@ -1026,13 +1035,25 @@ class AnnotateApp(App[int]):
         self.library.table.move_to(target)
         self.open_entry(rows[target])
 
+    def single_article(self) -> bool:
+        """True (and says so) when there is no library: N, P, L and W need several articles."""
+        if self.library is not None:
+            return False
+        self.notify("Only one article is open: N, P, L and W work when annotate opens several "
+                    "(annotate FILE FILE… or annotate FOLDER)", title="One article", timeout=4, markup=False)
+        return True
+
     def action_next_document(self) -> None:
-        self.step_document(1)
+        if not self.single_article():
+            self.step_document(1)
 
     def action_previous_document(self) -> None:
-        self.step_document(-1)
+        if not self.single_article():
+            self.step_document(-1)
 
     def action_library(self) -> None:
+        if self.single_article():
+            return
         self.refresh_current_entry()
         while len(self.screen_stack) > 1 and self.screen is not self.library:
             self.pop_screen()
@@ -1050,6 +1071,8 @@ class AnnotateApp(App[int]):
         self.library.refresh_entry(reader.document.sha256, reader.analysis, mine)
 
     def action_sources(self) -> None:
+        if self.single_article():
+            return
         from tui.screens.sources import SourcesScreen
 
         self.refresh_current_entry()

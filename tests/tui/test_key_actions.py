@@ -196,3 +196,73 @@ async def test_undo_and_redo_toasts_say_what_in_words(make_app, tmp_path):
         assert "Undone: reject entity suggestion on ‘Kremlin’" in text
         assert "Undone: remove PERSON on ‘Kremlin’" in text
         assert "entity:" not in text and "ann:" not in text
+
+
+async def test_a_failed_export_keeps_the_dialog_open_with_the_error_and_the_typed_path(make_app, tmp_path):
+    from tests.tui.conftest import screen_text
+
+    blocker = tmp_path / "plain-file"
+    blocker.write_text("x")
+    target = str(blocker / "out.json")
+    app = make_app(TEXT)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.pause()
+        await pilot.press("e")
+        await pilot.pause()
+        app.screen.query_one("#export-path").value = target
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "ExportDialog"
+        assert app.screen.query_one("#export-path").value == target
+        assert "Export failed" in screen_text(app) and "plain-file" in screen_text(app)
+        # fixing the path and exporting again works, and closes the dialog
+        app.screen.query_one("#export-path").value = str(tmp_path / "out.json")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "ReaderScreen"
+    assert (tmp_path / "out.json").exists()
+
+
+async def test_escape_in_the_note_editor_asks_before_discarding_typed_text(make_app, tmp_path):
+    app = make_app(TEXT)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.pause()
+        await select(pilot, app, 0, 9)
+        await pilot.press("n", *"draft", "escape")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "Confirm"
+        await pilot.press("n")  # keep editing: the text is still there
+        await pilot.pause()
+        assert type(app.screen).__name__ == "NoteEditor"
+        assert app.screen.query_one("TextArea").text == "draft"
+        await pilot.press("escape", "y")  # discard
+        await pilot.pause()
+        assert type(app.screen).__name__ == "ReaderScreen"
+        await pilot.press("n", "escape")  # nothing typed: closes at once
+        await pilot.pause()
+        assert type(app.screen).__name__ == "ReaderScreen"
+    assert saved(tmp_path, app) == []
+
+
+async def test_library_keys_with_one_article_say_why_they_do_nothing(make_app):
+    app = make_app(TEXT)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.pause()
+        for key in ("W", "N", "P", "L"):
+            app._notifications.clear()
+            await pilot.press(key)
+            await pilot.pause()
+            assert "Only one article is open" in notifications(app), key
+        assert not any(keys in ("N", "P", "L", "W") for keys, _ in app.screen.query_one("KeyBar").entries)
+
+
+async def test_q_quits_from_the_help_screen(make_app):
+    app = make_app(TEXT)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.pause()
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "HelpScreen"
+        await pilot.press("q")
+        await pilot.pause()
+        assert not app.is_running

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from rich.text import Text
@@ -12,6 +13,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Checkbox, Input, RadioButton, RadioSet, Static
 
 from annotations.export import FORMATS, default_export_path
+from tui.safe_text import safe
 from tui.screens.dialog import Dialog
 
 FORMAT_NAMES = {
@@ -29,14 +31,20 @@ class ExportRequest:
 
 
 class ExportDialog(Dialog[ExportRequest | None]):
+    """Dismisses with the request once ``write`` (when given) succeeded; when ``write``
+    returns an error, the dialog stays open showing it, with the path as typed."""
+
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="export.cancel", tooltip="Close without exporting"),
         Binding("ctrl+s", "export", "Export", id="export.write", tooltip="Write the export", priority=True),
     ]
 
-    def __init__(self, article_path: str) -> None:
+    DEFAULT_CSS = "ExportDialog #export-error { color: $error; height: auto; }"
+
+    def __init__(self, article_path: str, write: Callable[[ExportRequest], str | None] | None = None) -> None:
         super().__init__()
         self.article_path = article_path
+        self.write = write
         self.fmt = "json"
 
     def compose(self) -> ComposeResult:
@@ -47,6 +55,7 @@ class ExportDialog(Dialog[ExportRequest | None]):
                     yield RadioButton(Text(f"{name}: {FORMAT_NAMES[name]}"), value=index == 0, id=f"format-{name}")
             yield Input(default_export_path(self.article_path, "json"), id="export-path")
             yield Checkbox(Text("include the machine's suggestions"), id="export-suggestions")
+            yield Static(Text(""), id="export-error")
             with Horizontal(classes="buttons"):
                 yield Button("Export", variant="primary", id="export-go")
                 yield Button("Cancel", id="export-cancel")
@@ -77,7 +86,14 @@ class ExportDialog(Dialog[ExportRequest | None]):
             self.app.bell()
             return
         include = self.query_one(Checkbox).value
-        self.dismiss(ExportRequest(self.fmt, os.path.expanduser(path), include))
+        request = ExportRequest(self.fmt, os.path.expanduser(path), include)
+        error = self.write(request) if self.write is not None else None
+        if error:
+            self.query_one("#export-error", Static).update(safe(f"Export failed: {error}"))
+            self.query_one("#export-path", Input).focus()
+            self.app.bell()
+            return
+        self.dismiss(request)
 
     def action_cancel(self) -> None:
         self.dismiss(None)

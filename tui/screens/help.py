@@ -50,7 +50,8 @@ class HelpScreen(Dialog[None]):
     DEFAULT_CSS = "HelpScreen #help-dialog { width: 90%; max-width: 110; height: 90%; max-height: 90%; }"
 
     BINDINGS = [
-        Binding("escape,question_mark,q", "close", "Close", id="help.close", tooltip="Close the help"),
+        Binding("escape,question_mark", "close", "Close", id="help.close", tooltip="Close the help"),
+        Binding("q", "app.quit", "Quit", id="help.quit", tooltip="Quit (everything is already saved)"),
     ]
 
     def __init__(self, sections: list[tuple[str, list[tuple[str, str]]]], legend: Text) -> None:
