@@ -18,6 +18,9 @@ from tui.launch import (
 )
 
 
+OPEN_OPTIONS = ("--labels",)  # options of ``open`` that may come before the file
+
+
 class DefaultCommandGroup(click.Group):
     """A group where ``annotate FILE`` means ``annotate open FILE``."""
 
@@ -29,6 +32,9 @@ class DefaultCommandGroup(click.Group):
         while index < len(args):
             arg = args[index]
             if arg == "--":
+                break
+            if arg.split("=")[0] in OPEN_OPTIONS:  # annotate --labels FILE ARTICLE
+                args = args[:index] + [self.default_command] + args[index:]
                 break
             if arg.startswith("-") and arg != "-":
                 index += 2 if arg in ("--db",) else 1
@@ -173,6 +179,9 @@ def export_command(ctx, file, fmt, output, include_suggestions, db_after) -> Non
 
     document = read_document(file)
     store = open_store_or_exit(resolve_db(ctx, db_after))
+    if not include_suggestions and store.document(document.sha256) is None and not store.find_documents(file):
+        fail(f"{file}: not in the store ({store.path}): nothing to export; open it with 'annotate FILE' "
+             "to annotate it, or add --include-suggestions for the machine's suggestions", EXIT_BAD_INPUT)
     analysis = None
     if include_suggestions:
         from annotations.analysis import analyze
