@@ -34,10 +34,19 @@ def live_bindings(node) -> list[Binding]:
 
 
 def key_display(app, binding: Binding) -> str:
-    """How ``binding``'s keys are written for people: ``?``, ``x, delete``, ``^z``."""
+    """How ``binding``'s keys are written in help and the palette, as the contract spells
+    them: ``?``, ``x, delete``, ``ctrl+z`` (a remapped key has no ``key_display``)."""
     if binding.key_display:
         return binding.key_display
-    return ", ".join(app.get_key_display(binding.with_key(key.strip())) for key in binding.key.split(","))
+    return ", ".join(spell_key(key.strip()) for key in binding.key.split(","))
+
+
+def spell_key(key: str) -> str:
+    """``question_mark`` -> ``?``; names with modifiers or several letters stay as they are."""
+    from textual.keys import format_key
+
+    shown = format_key(key)
+    return shown if "+" not in key and len(shown) == 1 else key
 
 
 class CommandListProvider(Provider):

@@ -20,6 +20,19 @@ def saved(tmp_path, app) -> list:
         store.close()
 
 
+async def until_ready(pilot) -> None:
+    """The reader mounts its panel and opens the store right after first paint; a loaded
+    machine can take seconds."""
+    import asyncio
+
+    await pilot.pause()
+    for _ in range(600):
+        if getattr(pilot.app.screen, "ready", True):
+            break
+        await asyncio.sleep(0.05)
+    await pilot.pause()
+
+
 async def select(pilot, app, start: int, end: int) -> None:
     app.screen.query_one(ArticleView).select_range(start, end)
     await pilot.pause()
@@ -28,7 +41,7 @@ async def select(pilot, app, start: int, end: int) -> None:
 async def test_panel_tab_keys_show_each_tab_and_the_cursor_leaves_a_chosen_tab_alone(make_app):
     app = make_app(TEXT)
     async with app.run_test(size=(120, 30)) as pilot:
-        await pilot.pause()
+        await until_ready(pilot)
         panel = app.screen.side_panel
         article = app.screen.query_one(ArticleView)
         start = TEXT.index("Paris")
@@ -56,7 +69,7 @@ async def test_panel_tab_keys_show_each_tab_and_the_cursor_leaves_a_chosen_tab_a
 async def test_the_footer_and_help_name_the_panel_tab_keys(make_app):
     app = make_app(TEXT)
     async with app.run_test(size=(160, 30)) as pilot:
-        await pilot.pause()
+        await until_ready(pilot)
         help_rows = [row for _title, rows in app.screen.help_sections() for row in rows]
         for key, title in (("E", "Entities"), ("C", "Claims"), ("R", "Reliability"), ("M", "My annotations")):
             assert any(keys == key and title in text for keys, text in help_rows)
@@ -69,7 +82,7 @@ async def test_the_footer_at_80_columns_keeps_help_and_export_and_names_only_the
     labels = [Label("PERSON", "a person"), Label("PLACE", "a place")]
     app = make_app(TEXT, labels=labels)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
+        await until_ready(pilot)
         footer = str(app.screen.query_one("KeyBar").render())
         assert "? Help" in footer and "e Export" in footer
         assert ("1–2", "Label") in app.screen.query_one("KeyBar").entries
@@ -83,7 +96,7 @@ async def test_a_remapped_key_shows_in_the_footer_help_and_palette(make_app, iso
     (config / "config.toml").write_text('[keymap]\n"annotate.tag" = "T"\n', encoding="utf-8")
     app = make_app(TEXT)
     async with app.run_test(size=(120, 30)) as pilot:
-        await pilot.pause()
+        await until_ready(pilot)
         assert ("T", "Tag") in app.screen.query_one("KeyBar").entries
         help_rows = dict((text, keys) for _title, rows in app.screen.help_sections() for keys, text in rows)
         assert help_rows["Tag the selection (label picker)"] == "T"
@@ -103,7 +116,7 @@ async def test_palette_entries_name_each_label_and_only_the_labels_there_are(mak
 
     app = make_app(TEXT, labels=[Label("PERSON"), Label("PLACE")])
     async with app.run_test(size=(120, 30)) as pilot:
-        await pilot.pause()
+        await until_ready(pilot)
         names = [name for name, _help, _ in AnnotateCommands(app.screen).commands()]
         assert "Annotate: Label 1: PERSON" in names and "Annotate: Label 2: PLACE" in names
         assert not any(name.startswith("Annotate: Label 3") for name in names)
@@ -112,7 +125,7 @@ async def test_palette_entries_name_each_label_and_only_the_labels_there_are(mak
 async def test_after_tagging_n_x_and_the_boundary_keys_act_on_the_new_annotation(make_app, tmp_path):
     app = make_app(TEXT)
     async with app.run_test(size=(120, 30)) as pilot:
-        await pilot.pause()
+        await until_ready(pilot)
         start = TEXT.index("Paris")
         article = app.screen.query_one(ArticleView)
         article.move_cursor(start)
@@ -134,7 +147,7 @@ async def test_after_tagging_n_x_and_the_boundary_keys_act_on_the_new_annotation
 async def test_the_tagged_word_stays_under_the_cursor_after_a_label_picked_in_the_picker(make_app, tmp_path):
     app = make_app(TEXT)
     async with app.run_test(size=(120, 30)) as pilot:
-        await pilot.pause()
+        await until_ready(pilot)
         start = TEXT.index("Kremlin")
         await select(pilot, app, start, start + 7)
         await pilot.press("t", *"org", "enter")
@@ -159,7 +172,7 @@ async def show_analysis(pilot, app, analysis: dict) -> None:
 async def test_accepting_a_suggestion_you_already_tagged_adds_nothing(make_app, tmp_path):
     app = make_app(TEXT)
     async with app.run_test(size=(120, 30)) as pilot:
-        await pilot.pause()
+        await until_ready(pilot)
         await show_analysis(pilot, app, analysis_with([("Paris", "GPE"), ("Kremlin", "ORG")]))
         start = TEXT.index("Paris")
         await select(pilot, app, start, start + 5)
@@ -179,7 +192,7 @@ async def test_accepting_a_suggestion_you_already_tagged_adds_nothing(make_app, 
 async def test_undo_and_redo_toasts_say_what_in_words(make_app, tmp_path):
     app = make_app(TEXT)
     async with app.run_test(size=(120, 30)) as pilot:
-        await pilot.pause()
+        await until_ready(pilot)
         await show_analysis(pilot, app, analysis_with([("Kremlin", "ORG")]))
         start = TEXT.index("Kremlin")
         await select(pilot, app, start, start + 7)
@@ -206,7 +219,7 @@ async def test_a_failed_export_keeps_the_dialog_open_with_the_error_and_the_type
     target = str(blocker / "out.json")
     app = make_app(TEXT)
     async with app.run_test(size=(120, 30)) as pilot:
-        await pilot.pause()
+        await until_ready(pilot)
         await pilot.press("e")
         await pilot.pause()
         app.screen.query_one("#export-path").value = target
@@ -226,7 +239,7 @@ async def test_a_failed_export_keeps_the_dialog_open_with_the_error_and_the_type
 async def test_escape_in_the_note_editor_asks_before_discarding_typed_text(make_app, tmp_path):
     app = make_app(TEXT)
     async with app.run_test(size=(120, 30)) as pilot:
-        await pilot.pause()
+        await until_ready(pilot)
         await select(pilot, app, 0, 9)
         await pilot.press("n", *"draft", "escape")
         await pilot.pause()
@@ -247,7 +260,7 @@ async def test_escape_in_the_note_editor_asks_before_discarding_typed_text(make_
 async def test_library_keys_with_one_article_say_why_they_do_nothing(make_app):
     app = make_app(TEXT)
     async with app.run_test(size=(120, 30)) as pilot:
-        await pilot.pause()
+        await until_ready(pilot)
         for key in ("W", "N", "P", "L"):
             app._notifications.clear()
             await pilot.press(key)
@@ -259,7 +272,7 @@ async def test_library_keys_with_one_article_say_why_they_do_nothing(make_app):
 async def test_q_quits_from_the_help_screen(make_app):
     app = make_app(TEXT)
     async with app.run_test(size=(120, 30)) as pilot:
-        await pilot.pause()
+        await until_ready(pilot)
         await pilot.press("question_mark")
         await pilot.pause()
         assert type(app.screen).__name__ == "HelpScreen"
