@@ -918,9 +918,14 @@ class AnnotateApp(App[int]):
             self.reader = ReaderScreen(document, run_analysis)
 
     async def on_event(self, event: events.Event) -> None:
-        # Keys typed while the app is still busy with the one before wait their turn.
-        if isinstance(event, events.Key) and not event.is_forwarded and self.key_queue.hold(event):
-            return
+        if isinstance(event, events.Key) and not event.is_forwarded:
+            if event.key == "ctrl+j" and event.character == "\n":
+                # Enter typed before the terminal was switched to raw mode (while annotate
+                # starts) arrives as a line feed: it is still enter.
+                event.key, event.character = "enter", "\r"
+            # Keys typed while the app is still busy with the one before wait their turn.
+            if self.key_queue.hold(event):
+                return
         await super().on_event(event)
 
     def open_store(self) -> bool:

@@ -28,9 +28,15 @@ def saved(tmp_path, app) -> list:
         store.close()
 
 
-def type_at_once(app, keys: list[str]) -> None:
-    """Hand every key to the driver without waiting in between (as a terminal does)."""
+def type_at_once(app, keys: list) -> None:
+    """Hand every key to the driver without waiting in between (as a terminal does); a
+    (key, character) pair is sent as it is."""
     for key in keys:
+        if isinstance(key, tuple):
+            event = events.Key(*key)
+            event.set_sender(app)
+            app._driver.send_message(event)
+            continue
         if len(key) == 1 and not key.isalnum():
             key = _character_to_key(key)
         try:
@@ -100,3 +106,14 @@ async def test_every_dialog_gets_the_keys_typed_right_after_the_key_that_opens_i
         ("Paris", "GPE", ""), ("Monday", None, "which one"), ("talks", app.labels[1].name, ""),
     ]
     assert not Path(default_export_path(app.document.path, "json")).exists()
+
+
+async def test_enter_typed_before_the_terminal_is_raw_still_submits(make_app, tmp_path):
+    # Typed while annotate starts, the terminal's line discipline turns enter into a line
+    # feed, which reaches the app as ctrl+j.
+    app = make_app(TEXT)
+    async with app.run_test(size=(100, 30)) as pilot:
+        type_at_once(app, ["/", *"Ukrinform", ("ctrl+j", "\n"), "n", *"check this", "ctrl+s"])
+        await until_typed(pilot)
+    anns = saved(tmp_path, app)
+    assert [(a.text, a.note) for a in anns] == [("Ukrinform", "check this")]
