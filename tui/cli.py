@@ -166,6 +166,17 @@ def forget_command(ctx: click.Context, file: str, yes: bool, db_after: str | Non
     click.echo(f"Forgot {printable(file)} ({count} annotation(s)).")
 
 
+def store_folder_usable(path) -> bool:
+    """False when the store's folder cannot be made (a file in the way): that failure of
+    the environment (exit 1) is reported by the export itself, before 'not in the store'."""
+    from pathlib import Path
+
+    folder = Path(path).parent
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    return folder.is_dir() and os.access(folder, os.W_OK)
+
+
 @cli.command("export")
 @click.argument("file")
 @click.option("--format", "fmt", type=click.Choice(["json", "w3c", "jsonl"]), default="json", show_default=True)
@@ -179,7 +190,8 @@ def export_command(ctx, file, fmt, output, include_suggestions, db_after) -> Non
 
     document = read_document(file)
     store = open_store_or_exit(resolve_db(ctx, db_after))
-    if not include_suggestions and store.document(document.sha256) is None and not store.find_documents(file):
+    if (not include_suggestions and store_folder_usable(store.path)
+            and store.document(document.sha256) is None and not store.find_documents(file)):
         fail(f"{file}: not in the store ({store.path}): nothing to export; open it with 'annotate FILE' "
              "to annotate it, or add --include-suggestions for the machine's suggestions", EXIT_BAD_INPUT)
     analysis = None
