@@ -7,21 +7,24 @@ Slow work (spaCy) runs in a thread worker; the first screen never waits for it.
 from __future__ import annotations
 
 import asyncio
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, Static
+from textual.widgets import Header, Input, Static
 from textual.worker import get_current_worker
 
 from annotations.document import Document
 from annotations.errors import StoreError
 from tui.commands import AnnotateCommands
 from tui.config import ConfigError, load_keymap
+from tui.key_queue import KeyQueue
+from tui.widgets.key_bar import KeyBar
 from tui.safe_text import display_text, safe, safe_line
 from tui.widgets.article_view import ArticleView
 
@@ -49,6 +52,41 @@ ANNOTATION_KEYS = Binding.Group("Annotation", compact=True)
 SELECT_KEYS = Binding.Group("Select", compact=True)
 BOUNDARY_KEYS = Binding.Group("Start/end", compact=True)
 MATCH_KEYS = Binding.Group("Match")
+PANEL_KEYS = Binding.Group("Panel tab", compact=True)
+# Shown first in the footer, so they stay on screen at 80 columns.
+FOOTER_FIRST = ("app.help", "file.export", "annotate.tag", "annotate.note")
+
+
+def settle_memory() -> None:
+    """Move what exists now (the app, the article, the store, the analysis: all kept until
+    the end) out of the garbage collector's sight. A full collection otherwise walks it
+    all again, 0.1-0.3 s in the middle of a key on a busy machine (seen when profiling
+    the dialogs)."""
+    import gc
+
+    gc.freeze()
+
+
+def quoted(text: str, limit: int = 40) -> str:
+    """A span's text for a message: one line, shortened, in quotes."""
+    from tui import panel_items
+
+    return f"‘{panel_items.snippet(text, limit)}’"
+
+
+def history_words(description: str) -> str:
+    """An undo entry's description in words. Entries this app writes are words already
+    ("tag PERSON on ‘Kremlin’"); the store's own defaults ("add PERSON 'Kremlin'", "edit
+    label A -> B of ...") read better with the verbs the keys use."""
+    import re
+
+    if description.startswith("add ") and not re.match(r"add \d+ annotations", description):
+        head, _, quote = description[4:].partition(" '")
+        if quote.endswith("'"):
+            return f"tag {head} on ‘{quote[:-1]}’" if head not in ("note", "highlight") else f"{head} on ‘{quote[:-1]}’"
+    if description.startswith("reject suggestion "):
+        return "reject a suggestion"  # the old form named the suggestion by its internal key
+    return description.replace(" -> ", " → ")
 
 
 def label_bindings() -> list[Binding]:
@@ -101,6 +139,10 @@ class ReaderScreen(Screen):
                 group=MATCH_KEYS, tooltip="Previous match of the last search"),
         Binding("tab", "toggle_focus", "Article ⇄ panel", id="app.focus-panel",
                 tooltip="Move focus between the article and the side panel"),
+        *(Binding(key, f"panel_tab('{tab}')", title, id=f"panel.{tab}", group=PANEL_KEYS,
+                  tooltip=f"Show the {title} tab of the side panel (it stays until you choose another)")
+          for key, tab, title in (("E", "entities", "Entities"), ("C", "claims", "Claims"),
+                                  ("R", "reliability", "Reliability"), ("M", "mine", "My annotations"))),
     ]
 
     # Letters and edit keys act in the article and the panel only; in an input they type.
@@ -140,6 +182,19 @@ class ReaderScreen(Screen):
         # the article, search bar, legend and detail line fill the rest, top to bottom.
         yield self._article
 
+    @property
+    def takes_keys(self) -> bool:
+        """Keys typed before this is True wait for it (tui/key_queue.py), so none is lost."""
+        return self.ready and self.focused is not None
+
+    def footer_shows(self, binding: Binding) -> bool:
+        """The footer names label keys only up to the number of labels (``1–2`` for two)."""
+        if binding.action.startswith("apply_label("):
+            return int(binding.action[len("apply_label("):-1]) < len(self.labels)
+        if binding.action in AnnotateApp.DOCUMENT_ACTIONS:  # N P L W: only with several articles
+            return getattr(self.app, "library", None) is not None
+        return True
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if not self.ready and action not in self.ALWAYS_READY_ACTIONS:
             return False  # the panel and the store come right after first paint
@@ -160,7 +215,7 @@ class ReaderScreen(Screen):
             self._search_bar,
             Static(ArticleView.legend_text(self.article), id="legend"),
             self._detail_line,
-            Footer(),
+            KeyBar(pinned=FOOTER_FIRST, shows=self.footer_shows),
             self._side_panel,
         ])
         await self.mount(Header(), before=0)
@@ -179,6 +234,7 @@ class ReaderScreen(Screen):
         self.set_interval(STORE_POLL_SECONDS, self.poll_store)
         self.app.load_labels()  # now, so a broken label file is reported at start, not on the first key
         self.ready = True
+        settle_memory()
         self.refresh_bindings()
         if self.run_analysis:
             self.side_panel.set_status(Text("Analysis: loading the language model…"), 0.0)
@@ -186,6 +242,13 @@ class ReaderScreen(Screen):
         else:
             self.side_panel.set_status(Text("Analysis: off"))
         self.article.focus()
+
+    def on_unmount(self) -> None:
+        # What settle_memory() set aside may be garbage now (this reader, its article):
+        # give it back to the collector.
+        import gc
+
+        gc.unfreeze()
 
     def say(self, message: str, **options) -> None:
         """A notification whose text (file names, notes, errors) is shown as it is, never as markup."""
@@ -265,6 +328,7 @@ class ReaderScreen(Screen):
         )
         self.side_panel.set_status(status)
         self.refresh_suggestions()
+        settle_memory()
 
     # ----- building the panel and the layers ----------------------------------------------
 
@@ -453,8 +517,16 @@ class ReaderScreen(Screen):
         from annotations.model import new_annotation
 
         ann = new_annotation(self.document, span[0], span[1], label=label)
-        if self.apply(lambda: self.store.add(ann), f"Tagged {label}"):
-            article.clear_selection()
+        words = f"tag {label} on {quoted(ann.text)}"
+        if self.apply(lambda: self.store.add_many([ann], description=words), f"Tagged {label}"):
+            self.rest_on(ann.start)
+
+    def rest_on(self, offset: int) -> None:
+        """Put the cursor on the annotation just made (its start), selection cleared, so
+        ``n``, ``x``, ``,`` ``.`` act on it at once."""
+        article = self.article
+        article.clear_selection()
+        article.move_cursor(offset)
 
     def action_tag(self) -> None:
         span = self.target_range()
@@ -496,8 +568,9 @@ class ReaderScreen(Screen):
                     self.apply(lambda: self.store.update(ann.id, note=text), "Note saved")
                 else:
                     new = new_annotation(self.document, span[0], span[1], note=text)
-                    if self.apply(lambda: self.store.add(new), "Note saved"):
-                        article.clear_selection()
+                    words = f"note on {quoted(new.text)}"
+                    if self.apply(lambda: self.store.add_many([new], description=words), "Note saved"):
+                        self.rest_on(new.start)
 
             from tui.screens.note_editor import NoteEditor
 
@@ -524,17 +597,38 @@ class ReaderScreen(Screen):
         return new_annotation(self.document, item.start, item.end, label=record.get("label") or "CHECK",
                               note=note, origin=f"suggestion:{item.key}")
 
+    def already_annotated(self, item: PanelItem) -> Annotation | None:
+        """Your annotation with the span and label that accepting ``item`` would add."""
+        wanted = self.suggestion_annotation(item)
+        for ann in self.annotations:
+            if (ann.start, ann.end, ann.label) == (wanted.start, wanted.end, wanted.label):
+                return ann
+        return None
+
+    def accept(self, item: PanelItem) -> None:
+        existing = self.already_annotated(item)
+        if existing is not None:
+            self.say(f"Already annotated: {existing.label} on {quoted(existing.text)}; nothing added", timeout=3)
+            return
+        ann = self.suggestion_annotation(item)
+        words = f"accept {item.kind} suggestion {ann.label} on {quoted(ann.text)}"
+        if self.apply(lambda: self.store.add_many([ann], description=words),
+                      f"Accepted {item.kind} as {item.label or 'annotation'}"):
+            self.rest_on(ann.start)
+
     def action_accept(self) -> None:
         items = self.suggestions_at(self.article.cursor)
-        self.choose("Accept which suggestion?", items, self.describe_item,
-                    lambda item: self.apply(lambda: self.store.add(self.suggestion_annotation(item)),
-                                            f"Accepted {item.kind} as {item.label or 'annotation'}"))
+        self.choose("Accept which suggestion?", items, self.describe_item, self.accept)
 
     def action_reject(self) -> None:
         items = self.suggestions_at(self.article.cursor)
-        self.choose("Reject which suggestion?", items, self.describe_item,
-                    lambda item: self.apply(lambda: self.store.reject_suggestion(self.document.sha256, item.key),
-                                            f"Rejected {item.kind}"))
+
+        def reject(item: PanelItem) -> None:
+            words = f"reject {item.kind} suggestion on {quoted(self.document.text[item.start:item.end])}"
+            self.apply(lambda: self.store.reject_suggestion(self.document.sha256, item.key, description=words),
+                       f"Rejected {item.kind}")
+
+        self.choose("Reject which suggestion?", items, self.describe_item, reject)
 
     def suggestion_groups(self) -> list[tuple[str, str | None]]:
         """(kind, label) of pending suggestions, for 'accept all' in the palette."""
@@ -543,24 +637,34 @@ class ReaderScreen(Screen):
 
     def accept_all(self, kind: str, label: str | None) -> None:
         items = [i for i in self.suggestions if i.kind == kind and (label is None or i.label == label)]
-        if not items:
-            self.say("No such suggestions left", severity="warning", timeout=2)
+        fresh = [item for item in items if self.already_annotated(item) is None]
+        if not fresh:
+            self.say("No such suggestions left" if not items else
+                     f"All {len(items)} are already annotated; nothing added", severity="warning", timeout=3)
             return
-        anns = [self.suggestion_annotation(item) for item in items]
-        self.apply(lambda: self.store.add_many(anns), f"Accepted {len(anns)} suggestion(s)")
+        anns = [self.suggestion_annotation(item) for item in fresh]
+        name = f"{label} {kind}" if label else kind
+        count = f"{len(anns)} {name} suggestion{'s' if len(anns) != 1 else ''}"
+        skipped = len(items) - len(fresh)
+        done = f"Accepted {count}" + (f" ({skipped} already annotated)" if skipped else "")
+        self.apply(lambda: self.store.add_many(anns, description=f"accept {count}"), done)
 
     def action_remove(self) -> None:
         anns = self.user_annotations_at(self.article.cursor)
-        self.choose("Remove which annotation?", anns, self.describe_annotation,
-                    lambda ann: self.apply(lambda: self.store.remove(ann.id), f"Removed {ann.label or 'annotation'}"))
+        def remove(ann: Annotation) -> None:
+            words = f"remove {ann.label or 'note'} on {quoted(ann.text)}"
+            self.apply(lambda: self.store.remove_many([ann.id], description=words),
+                       f"Removed {ann.label or 'annotation'}")
+
+        self.choose("Remove which annotation?", anns, self.describe_annotation, remove)
 
     def action_undo(self) -> None:
-        self.history_step(self.store.undo, "Nothing to undo")
+        self.history_step(self.store.undo, "Nothing to undo", "Undone")
 
     def action_redo(self) -> None:
-        self.history_step(self.store.redo, "Nothing to redo")
+        self.history_step(self.store.redo, "Nothing to redo", "Redone")
 
-    def history_step(self, step, nothing: str) -> None:
+    def history_step(self, step, nothing: str, done: str) -> None:
         try:
             description = step(self.document.sha256)
         except StoreError as error:
@@ -570,7 +674,7 @@ class ReaderScreen(Screen):
             self.say(nothing, timeout=2)
             return
         self.reload_annotations()
-        self.say(description, timeout=2)
+        self.say(f"{done}: {history_words(description)}", timeout=3)
 
     def action_move_boundary(self, which: str, step: int) -> None:
         anns = self.user_annotations_at(self.article.cursor)
@@ -584,14 +688,22 @@ class ReaderScreen(Screen):
             if (start, end) != (ann.start, ann.end):
                 self.apply(lambda: self.store.update(ann.id, start=start, end=end, text_source=self.document.text))
                 self.article.set_layer("focus", [(start, end, "focus", f"ann:{ann.id}")])
+                if not start <= self.article.cursor < end:  # keep it under the cursor: press again
+                    self.article.move_cursor(start if self.article.cursor < start else end - 1)
 
         self.choose("Move the boundary of which annotation?", anns, self.describe_annotation, move)
 
     # ----- navigation ---------------------------------------------------------------------
 
-    def jump_to(self, start: int, end: int, key: str) -> None:
+    def jump_to(self, start: int, end: int, key: str, select: bool = False) -> None:
+        """Cursor to ``start``, the span on screen and marked; with ``select`` also selected
+        (the cursor stays at its start)."""
         article = self.article
-        article.move_cursor(start)
+        if select:
+            article.move_cursor(end, scroll=False)
+            article.move_cursor(start, select=True)
+        else:
+            article.move_cursor(start)
         article.scroll_to_span(start, end)
         article.set_layer("focus", [(start, end, "focus", key)])
 
@@ -698,20 +810,18 @@ class ReaderScreen(Screen):
     # ----- dialogs ------------------------------------------------------------------------
 
     def action_export(self) -> None:
-        def chosen(request) -> None:
-            if request is not None:
-                self.write_export(request)
-
         from tui.screens.export_dialog import ExportDialog
 
-        self.app.push_screen(ExportDialog(self.document.path, self.export_protected()), chosen)
+        self.app.push_screen(ExportDialog(self.document.path, self.export_protected(), self.write_export))
 
     def export_protected(self) -> list:
         from annotations.paths import store_files
 
         return store_files(self.store.path) + [("the article itself", self.document.path)]
 
-    def write_export(self, request) -> None:
+    def write_export(self, request) -> str | None:
+        """Write the export; None when done (a toast says where), else why not (the dialog
+        stays open with it)."""
         from annotations.atomic import write_atomically
         from annotations.export import ExportError, export_document
 
@@ -721,26 +831,25 @@ class ReaderScreen(Screen):
             write_atomically(request.path, text, protected=self.export_protected())
         except (ExportError, StoreError, OSError) as error:
             reason = getattr(error, "strerror", None) or str(error)
-            self.say(f"{request.path}: {reason}", title="Export failed", severity="error", timeout=10)
-            return
+            return f"{request.path}: {reason}"
         self.say(f"Wrote {Path(request.path).resolve()}", title=f"Exported {request.fmt}", timeout=6)
+        return None
 
     def help_sections(self) -> list[tuple[str, list[tuple[str, str]]]]:
-        def rows(bindings) -> list[tuple[str, str]]:
-            out = []
-            for binding in bindings:
-                if isinstance(binding, tuple):
-                    binding = Binding(*binding)
-                keys = binding.key_display or ", ".join(k.strip() for k in binding.key.split(","))
-                out.append((keys, binding.tooltip or binding.description))
-            return out
+        from tui.commands import key_display, live_bindings
 
-        reader = [b for b in ReaderScreen.BINDINGS if not b.action.startswith("apply_label")]
-        labels = [(str(n + 1), f"Tag with {label.name}") for n, label in enumerate(self.labels[:9])]
+        def rows(node) -> list[tuple[str, str]]:
+            return [(key_display(self.app, b), b.tooltip or b.description) for b in live_bindings(node)
+                    if not b.action.startswith("apply_label")]
+
+        labels = {b.action: key_display(self.app, b) for b in live_bindings(self)
+                  if b.action.startswith("apply_label")}
+        label_rows = [(labels.get(f"apply_label({n})", str(n + 1)), f"Tag with {label.name}")
+                      for n, label in enumerate(self.labels[:9])]
         return [
-            ("Annotate", rows(reader)),
-            ("Labels", labels),
-            ("Article (cursor and selection)", rows(ArticleView.BINDINGS)),
+            ("Annotate", rows(self)),
+            ("Labels", label_rows),
+            ("Article (cursor and selection)", rows(self.article)),
             ("Everywhere", [("tab / shift+tab", "Move focus between the article and the side panel"),
                             ("ctrl+p", "Command palette: every action"), ("enter (panel)", "Jump to the item")]),
             *getattr(self.app, "document_help_sections", lambda: [])(),
@@ -750,6 +859,11 @@ class ReaderScreen(Screen):
         from tui.screens.help import HelpScreen
 
         self.app.push_screen(HelpScreen(self.help_sections(), ArticleView.legend_text()))
+
+    def action_panel_tab(self, tab: str) -> None:
+        self.side_panel.choose_tab(tab)
+        if not isinstance(self.focused, ArticleView):
+            self.side_panel.item_list(tab).focus()
 
     def action_toggle_focus(self) -> None:
         if isinstance(self.focused, ArticleView):
@@ -799,6 +913,10 @@ class AnnotateApp(App[int]):
         and checked, which the reader opens as the store after its first paint (TinyDB and
         the store's code take ~10 ms to load), see :meth:`open_store`."""
         super().__init__()
+        self.key_queue = KeyQueue(self)
+        if "TEXTUAL_ANIMATIONS" not in os.environ:
+            # A key's effect shows at once: no sliding tab underline (0.3 s), no smooth scrolls.
+            self.animation_level = "none"
         if (store is None) == (store_file is None):
             raise ValueError("give the store or the checked store file")
         self.store = store
@@ -823,6 +941,17 @@ class AnnotateApp(App[int]):
             self.archive = None
             self.entries = []
             self.reader = ReaderScreen(document, run_analysis)
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key) and not event.is_forwarded:
+            if event.key == "ctrl+j" and event.character == "\n":
+                # Enter typed before the terminal was switched to raw mode (while annotate
+                # starts) arrives as a line feed: it is still enter.
+                event.key, event.character = "enter", "\r"
+            # Keys typed while the app is still busy with the one before wait their turn.
+            if self.key_queue.hold(event):
+                return
+        await super().on_event(event)
 
     def open_store(self) -> bool:
         """Open the store if it is not open yet. A store that cannot be used (corrupt,
@@ -875,13 +1004,13 @@ class AnnotateApp(App[int]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in self.DOCUMENT_ACTIONS:
-            if self.library is None:
-                return False
             focused = self.focused
             from textual.widgets import TextArea
 
             if isinstance(focused, (Input, TextArea)):
                 return False  # letters type there
+            if self.library is None:
+                return True  # the action says why it does nothing
             if action in ("next_document", "previous_document", "library"):
                 return isinstance(self.screen, ReaderScreen)
             if action == "sources":
@@ -909,7 +1038,7 @@ class AnnotateApp(App[int]):
         position = self.library.table.rows.index(index) + 1 if index in self.library.table.rows else "–"
         self.title = f"annotate — {safe_line(document.name, 60)} ({position}/{len(self.library.table.rows)})"
         if at is not None:
-            self.jump_when_ready(reader, at, key, tries=60)
+            self.jump_when_ready(reader, at, key, tries=200)
         return True
 
     def jump_when_ready(self, reader: ReaderScreen, at: tuple[int, int], key: str, tries: int) -> None:
@@ -917,7 +1046,10 @@ class AnnotateApp(App[int]):
         if reader is not self.screen:
             return
         if reader.ready or tries <= 0:
-            reader.jump_to(at[0], at[1], key)
+            reader.jump_to(at[0], at[1], key, select=True)
+            # Once more after the next layout: a view still wrapping its lines may not have
+            # known where the span falls.
+            reader.call_after_refresh(reader.article.scroll_to_span, at[0], at[1])
             return
         self.set_timer(0.05, lambda: self.jump_when_ready(reader, at, key, tries - 1))
 
@@ -933,13 +1065,25 @@ class AnnotateApp(App[int]):
         self.library.table.move_to(target)
         self.open_entry(rows[target])
 
+    def single_article(self) -> bool:
+        """True (and says so) when there is no library: N, P, L and W need several articles."""
+        if self.library is not None:
+            return False
+        self.notify("Only one article is open: N, P, L and W work when annotate opens several "
+                    "(annotate FILE FILE… or annotate FOLDER)", title="One article", timeout=4, markup=False)
+        return True
+
     def action_next_document(self) -> None:
-        self.step_document(1)
+        if not self.single_article():
+            self.step_document(1)
 
     def action_previous_document(self) -> None:
-        self.step_document(-1)
+        if not self.single_article():
+            self.step_document(-1)
 
     def action_library(self) -> None:
+        if self.single_article():
+            return
         self.refresh_current_entry()
         while len(self.screen_stack) > 1 and self.screen is not self.library:
             self.pop_screen()
@@ -957,6 +1101,8 @@ class AnnotateApp(App[int]):
         self.library.refresh_entry(reader.document.sha256, reader.analysis, mine)
 
     def action_sources(self) -> None:
+        if self.single_article():
+            return
         from tui.screens.sources import SourcesScreen
 
         self.refresh_current_entry()

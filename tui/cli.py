@@ -19,6 +19,9 @@ from tui.launch import (
 )
 
 
+OPEN_OPTIONS = ("--labels",)  # options of ``open`` that may come before the file
+
+
 class DefaultCommandGroup(click.Group):
     """A group where ``annotate FILE`` means ``annotate open FILE``."""
 
@@ -30,6 +33,9 @@ class DefaultCommandGroup(click.Group):
         while index < len(args):
             arg = args[index]
             if arg == "--":
+                break
+            if arg.split("=")[0] in OPEN_OPTIONS:  # annotate --labels FILE ARTICLE
+                args = args[:index] + [self.default_command] + args[index:]
                 break
             if arg.startswith("-") and arg != "-":
                 index += 2 if arg in ("--db", "--max-size") else 1
@@ -165,6 +171,17 @@ def forget_command(ctx: click.Context, file: str, yes: bool, db_after: str | Non
     click.echo(f"Forgot {printable(file)} ({count} annotation(s)).")
 
 
+def store_folder_usable(path) -> bool:
+    """False when the store's folder cannot be made (a file in the way): that failure of
+    the environment (exit 1) is reported by the export itself, before 'not in the store'."""
+    from pathlib import Path
+
+    folder = Path(path).parent
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    return folder.is_dir() and os.access(folder, os.W_OK)
+
+
 @cli.command("export")
 @click.argument("file")
 @click.option("--format", "fmt", type=click.Choice(["json", "w3c", "jsonl"]), default="json", show_default=True)
@@ -182,6 +199,10 @@ def export_command(ctx, file, fmt, output, include_suggestions, db_after) -> Non
         check_output_or_exit(output, protected)
     document = read_document(file)
     store = open_store_or_exit(db)
+    if (not include_suggestions and store_folder_usable(store.path)
+            and store.document(document.sha256) is None and not store.find_documents(file)):
+        fail(f"{file}: not in the store ({store.path}): nothing to export; open it with 'annotate FILE' "
+             "to annotate it, or add --include-suggestions for the machine's suggestions", EXIT_BAD_INPUT)
     analysis = None
     if include_suggestions:
         from annotations.analysis import analyze

@@ -4,12 +4,49 @@ from __future__ import annotations
 
 from functools import partial
 
+from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 GROUPS = {
     "annotate": "Annotate", "suggest": "Suggestions", "select": "Select", "boundary": "Boundary",
-    "search": "Search", "file": "File", "app": "App", "article": "Article",
+    "search": "Search", "file": "File", "app": "App", "article": "Article", "panel": "Panel",
 }
+
+
+def live_bindings(node) -> list[Binding]:
+    """``node``'s bindings as they act now: a key remapped in ``config.toml`` (the app's
+    keymap) replaces the default one. One Binding per binding id (or action), in the order
+    of the class's BINDINGS, with every key it has joined by commas."""
+    bindings = node._bindings.copy()
+    keymap = getattr(node.app, "_keymap", None)
+    if keymap:
+        bindings.apply_keymap(keymap)
+    keys: dict[str, list[str]] = {}
+    first: dict[str, Binding] = {}
+    for key, group in bindings.key_to_bindings.items():
+        for binding in group:
+            slot = binding.id or binding.action
+            keys.setdefault(slot, []).append(key)
+            first.setdefault(slot, binding)
+    position = {(b.id or b.action): n for n, b in enumerate(Binding.make_bindings(type(node).BINDINGS))}
+    slots = sorted(first, key=lambda slot: position.get(slot, len(position)))
+    return [first[slot].with_key(",".join(keys[slot]), first[slot].key_display) for slot in slots]
+
+
+def key_display(app, binding: Binding) -> str:
+    """How ``binding``'s keys are written in help and the palette, as the contract spells
+    them: ``?``, ``x, delete``, ``ctrl+z`` (a remapped key has no ``key_display``)."""
+    if binding.key_display:
+        return binding.key_display
+    return ", ".join(spell_key(key.strip()) for key in binding.key.split(","))
+
+
+def spell_key(key: str) -> str:
+    """``question_mark`` -> ``?``; names with modifiers or several letters stay as they are."""
+    from textual.keys import format_key
+
+    shown = format_key(key)
+    return shown if "+" not in key and len(shown) == 1 else key
 
 
 class CommandListProvider(Provider):
@@ -42,10 +79,18 @@ class AnnotateCommands(CommandListProvider):
         if screen is None:
             return []
         out = []
-        for binding in screen.BINDINGS:
+        labels = screen.labels
+        for binding in live_bindings(screen):
             group = GROUPS.get((binding.id or "").split(".")[0], "Annotate")
-            key = binding.key_display or binding.key
-            out.append((f"{group}: {binding.description}", f"{binding.tooltip} ({key})",
+            key = key_display(self.app, binding)
+            description, tooltip = binding.description, binding.tooltip
+            if binding.action.startswith("apply_label("):
+                index = int(binding.action[len("apply_label("):-1])
+                if index >= len(labels):
+                    continue
+                description = f"{binding.description}: {labels[index].name}"
+                tooltip = f"Tag the selection with {labels[index].name}"
+            out.append((f"{group}: {description}", f"{tooltip} ({key})",
                         partial(screen.run_action, binding.action)))
         for kind, label in screen.suggestion_groups():
             name = f"{label} {kind}" if label else kind

@@ -217,13 +217,15 @@ def test_hostile_texts_import_and_export_with_exact_offsets_and_no_control_bytes
 def test_list_and_forget_of_hostile_texts(db, tmp_path):
     for name in sorted(GOOD):
         if name != "5mb-line":
-            path = write_good(tmp_path, name)
-            assert run("--db", db, "export", path).returncode == 0
+            write_good(tmp_path, name)
     store = open_store(db)
     for name in sorted(GOOD):  # the store learns of files when they are opened
         if name != "5mb-line":
             store.register_document(load_document(tmp_path / f"{name}.txt"))
     store.close()
+    for name in sorted(GOOD):  # export needs the document in the store (exit 2 otherwise)
+        if name != "5mb-line":
+            assert run("--db", db, "export", tmp_path / f"{name}.txt").returncode == 0
     for args in (["list"], ["list", "--json"], ["forget", tmp_path / "escapes-and-controls.txt", "--yes"]):
         result = run("--db", db, *args)
         assert result.returncode == 0, result.stderr

@@ -46,8 +46,7 @@ async def test_the_export_dialog_refuses_and_stays_open(make_app, tmp_path, kind
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, ExportDialog)  # still open, with the reason
-        assert app.screen.query_one("#export-refused").display
-        shown = str(app.screen.query_one("#export-refused").render())
+        shown = str(app.screen.query_one("#export-error").render())
         assert str(target) in shown and ("refusing to write over" in shown or "not a file" in shown), shown
         assert "Wrote" not in notifications(app)
         assert (os.lstat(target).st_ino, target.read_bytes() if target.is_file() else None) == before

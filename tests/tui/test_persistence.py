@@ -115,7 +115,7 @@ async def test_export_to_an_unwritable_folder_shows_an_error_and_keeps_running(m
         await pilot.press("enter")
         await pilot.pause()
         assert app.is_running
-        assert "Export failed" in notifications(app)
+        assert "Export failed" in str(app.screen.query_one("#export-error").render())
 
 
 async def test_labels_file_sets_the_number_keys(make_app, tmp_path):

@@ -7,16 +7,18 @@ folder or a socket) is refused in the dialog, with the reason, and the dialog st
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
-from textual.widgets import Button, Checkbox, Input, RadioButton, RadioSet, Static
+from textual.containers import Vertical
+from textual.widgets import Checkbox, Input, RadioButton, RadioSet, Static
 
 from annotations.atomic import OutputError, Protected, check_target
 from annotations.export import FORMATS, default_export_path
+from tui.safe_text import safe
 from tui.screens.dialog import Dialog
 
 FORMAT_NAMES = {
@@ -34,15 +36,22 @@ class ExportRequest:
 
 
 class ExportDialog(Dialog[ExportRequest | None]):
+    """Dismisses with the request once ``write`` (when given) succeeded; when ``write``
+    returns an error, the dialog stays open showing it, with the path as typed."""
+
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="export.cancel", tooltip="Close without exporting"),
         Binding("ctrl+s", "export", "Export", id="export.write", tooltip="Write the export", priority=True),
     ]
 
-    def __init__(self, article_path: str, protected: Protected = ()) -> None:
+    DEFAULT_CSS = "ExportDialog #export-error { color: $error; height: auto; }"
+
+    def __init__(self, article_path: str, protected: Protected = (),
+                 write: Callable[[ExportRequest], str | None] | None = None) -> None:
         super().__init__()
         self.article_path = article_path
         self.protected = protected
+        self.write = write
         self.fmt = "json"
 
     def compose(self) -> ComposeResult:
@@ -52,13 +61,10 @@ class ExportDialog(Dialog[ExportRequest | None]):
                 for index, name in enumerate(FORMATS):
                     yield RadioButton(Text(f"{name}: {FORMAT_NAMES[name]}"), value=index == 0, id=f"format-{name}")
             yield Input(default_export_path(self.article_path, "json"), id="export-path")
-            refused = Static("", id="export-refused")
-            refused.display = False  # shown with the reason when a path is refused
-            yield refused
             yield Checkbox(Text("include the machine's suggestions"), id="export-suggestions")
-            with Horizontal(classes="buttons"):
-                yield Button("Export", variant="primary", id="export-go")
-                yield Button("Cancel", id="export-cancel")
+            yield Static(Text(""), id="export-error")
+            # The keys, not buttons: they show at 80x24 too, and the dialog opens faster.
+            yield Static(Text("enter or ctrl+s export · escape cancel", "dim"))
 
     def on_mount(self) -> None:
         self.query_one(Input).focus()
@@ -74,12 +80,6 @@ class ExportDialog(Dialog[ExportRequest | None]):
         event.stop()
         self.action_export()
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "export-go":
-            self.action_export()
-        else:
-            self.action_cancel()
-
     def action_export(self) -> None:
         path = self.query_one("#export-path", Input).value.strip()
         if not path:
@@ -89,13 +89,20 @@ class ExportDialog(Dialog[ExportRequest | None]):
         try:
             check_target(path, self.protected)
         except OutputError as error:
-            refused = self.query_one("#export-refused", Static)
-            refused.update(Text(str(error), "bold red"))
-            refused.display = True
-            self.app.bell()
+            self.refuse(str(error))
             return
-        include = self.query_one(Checkbox).value
-        self.dismiss(ExportRequest(self.fmt, path, include))
+        request = ExportRequest(self.fmt, path, self.query_one(Checkbox).value)
+        error = self.write(request) if self.write is not None else None
+        if error:
+            self.refuse(f"Export failed: {error}")
+            return
+        self.dismiss(request)
+
+    def refuse(self, reason: str) -> None:
+        """Keep the dialog open with the reason and the typed path."""
+        self.query_one("#export-error", Static).update(safe(reason))
+        self.query_one("#export-path", Input).focus()
+        self.app.bell()
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -1,4 +1,5 @@
-"""The note editor: a multi-line note; ctrl+s saves, escape cancels."""
+"""The note editor: a multi-line note; ctrl+s saves, escape cancels (asking first when
+something was typed)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import Static, TextArea
 
-from tui.screens.dialog import Dialog
+from tui.screens.dialog import Confirm, Dialog
 
 
 class NoteEditor(Dialog[str | None]):
@@ -18,7 +19,7 @@ class NoteEditor(Dialog[str | None]):
 
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", id="note.save", tooltip="Save the note", priority=True),
-        Binding("escape", "cancel", "Cancel", id="note.cancel", tooltip="Close without saving"),
+        Binding("escape", "cancel", "Cancel", id="note.cancel", tooltip="Close without saving (asks when you typed)"),
     ]
 
     def __init__(self, target: Text, note: str = "") -> None:
@@ -41,4 +42,15 @@ class NoteEditor(Dialog[str | None]):
         self.dismiss(self.query_one(TextArea).text)
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        area = self.query_one(TextArea)
+        if area.text == self.note:
+            self.dismiss(None)
+            return
+
+        def answered(discard: bool | None) -> None:
+            if discard:
+                self.dismiss(None)
+            else:
+                area.focus()
+
+        self.app.push_screen(Confirm("Discard the note you typed?", "discard it", "keep editing"), answered)

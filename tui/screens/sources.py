@@ -40,6 +40,7 @@ class SourcesScreen(Screen):
                 tooltip="Filter the sources by name"),
         Binding("escape", "back", "Back", id="sources.back", tooltip="Back to where you were"),
         Binding("question_mark", "help", "Help", key_display="?", id="sources.help", tooltip="Show every key"),
+        Binding("q", "quit", "Quit", id="sources.quit", tooltip="Quit (everything is already saved)"),
     ]
 
     DEFAULT_CSS = """
@@ -79,7 +80,7 @@ class SourcesScreen(Screen):
         self.load()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if isinstance(self.focused, Input) and action not in ("back", "help"):
+        if isinstance(self.focused, Input) and action not in ("back", "help"):  # q types there
             return False
         return True
 
@@ -154,7 +155,16 @@ class SourcesScreen(Screen):
 
     @on(OptionList.OptionSelected, "#sources-list")
     def source_selected(self, event: OptionList.OptionSelected) -> None:
-        self.query_one("#source-claims", OptionList).focus()
+        self.focus_claims()
+
+    def focus_claims(self) -> None:
+        """Focus the claims with the first one highlighted, so the next enter opens it."""
+        claims_list = self.query_one("#source-claims", OptionList)
+        if claims_list.highlighted is None:
+            first = next((n for n, row in enumerate(self.claim_rows) if row is not None), None)
+            if first is not None:
+                claims_list.highlighted = first
+        claims_list.focus()
 
     def show_claims(self, index: int | None) -> None:
         claims_list = self.query_one("#source-claims", OptionList)
@@ -212,7 +222,7 @@ class SourcesScreen(Screen):
         if self.focused is claims_list and claims_list.highlighted is not None:
             self.open_row(claims_list.highlighted)
         else:
-            claims_list.focus()
+            self.focus_claims()
 
     def open_row(self, index: int) -> None:
         if not (0 <= index < len(self.claim_rows)) or self.claim_rows[index] is None:
@@ -242,6 +252,9 @@ class SourcesScreen(Screen):
             self.query_one("#sources-list", OptionList).focus()
             return
         self.app.pop_screen()
+
+    def action_quit(self) -> None:
+        self.app.exit(0)
 
     def action_help(self) -> None:
         from tui.screens.help import HelpScreen

@@ -112,6 +112,13 @@ class SidePanel(Vertical):
     SidePanel #mine-filter { height: 3; }
     """
 
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        # Set once the reader picks a tab (a key, a click, left/right in the panel): from
+        # then on the cursor highlights items in that tab only and never switches tabs.
+        self.chosen_tab: str | None = None
+        self.shown_by_code = TABS[0][0]  # the tab the panel showed of itself, last
+
     def compose(self) -> ComposeResult:
         yield Static(Text("Analysis: starting…"), id="analysis-status")
         yield ProgressBar(total=100, show_eta=False, id="analysis-progress")
@@ -131,14 +138,35 @@ class SidePanel(Vertical):
         return active.removeprefix("tab-")
 
     def show_tab(self, tab: str) -> None:
-        self.query_one(TabbedContent).active = f"tab-{tab}"
+        self.shown_by_code = tab
+        tabbed = self.query_one(TabbedContent)
+        tabbed.active = f"tab-{tab}"
+        # Textual moves the underline only after the next frame: one frame later than the
+        # content. The titles never move, so put it under the new title in this frame.
+        from textual.widgets._tabs import Underline
+
+        title = tabbed.get_tab(f"tab-{tab}")
+        start, end = title.virtual_region.shrink(title.styles.gutter).column_span
+        if end > start:
+            underline = tabbed.query_one(Underline)
+            underline.highlight_start, underline.highlight_end = start, end
+
+    def choose_tab(self, tab: str) -> None:
+        """Show ``tab`` because the reader asked for it: it stays until they choose another."""
+        self.chosen_tab = tab
+        self.show_tab(tab)
 
     def switch_tab(self, step: int) -> None:
         """Show the next (step 1) or previous (-1) tab and focus its list."""
         names = [tab for tab, _ in TABS]
         tab = names[(names.index(self.active_tab) + step) % len(names)]
-        self.show_tab(tab)
+        self.choose_tab(tab)
         self.item_list(tab).focus()
+
+    def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
+        tab = (event.pane.id or "").removeprefix("tab-")
+        if tab != self.shown_by_code:  # a click on a tab title, or keys on the tab row
+            self.chosen_tab = self.shown_by_code = tab
 
     def set_status(self, text: Text, fraction: float | None = None) -> None:
         self.query_one("#analysis-status", Static).update(text)
@@ -150,10 +178,11 @@ class SidePanel(Vertical):
             bar.update(progress=round(fraction * 100))
 
     def highlight_key(self, key: str, prefer_tab: str | None = None) -> bool:
-        """Highlight the item with ``key``, in the active tab if it is there, else in ``prefer_tab``."""
+        """Highlight the item with ``key``, in the active tab if it is there, else in
+        ``prefer_tab`` unless the reader chose the tab to show."""
         if self.item_list(self.active_tab).highlight_key(key):
             return True
-        if prefer_tab and self.item_list(prefer_tab).index_of(key) is not None:
+        if self.chosen_tab is None and prefer_tab and self.item_list(prefer_tab).index_of(key) is not None:
             self.show_tab(prefer_tab)
             return self.item_list(prefer_tab).highlight_key(key)
         return False
