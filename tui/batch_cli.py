@@ -6,13 +6,14 @@ analysed (each named on stderr; every other document is still written).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 import time
 import warnings
 
 from annotations.atomic import write_atomically
-from annotations.batch import BatchStats, analyse_many
+from annotations.batch import BatchStats, ClusterError, ResumableOutput, analyse_many
 from annotations.html import ExtractionArchive, archive_dir
 from annotations.inputs import expand
 from annotations.jsonout import dumps
@@ -73,7 +74,17 @@ class OutDir:
 
 
 def run_batch(files: list[str], jobs: int = 1, use_cache: bool = True, output: str | None = None,
-              out_dir: str | None = None, indent: int = 2) -> int:
+              out_dir: str | None = None, indent: int = 2, cluster: str | None = None) -> int:
+    """The batch command; ``cluster`` (``tcp://HOST:PORT`` or ``local:N``) runs the analysis
+    on Dask workers instead of ``jobs`` local processes, with the same output and codes."""
+    if cluster is not None:
+        from annotations.cluster import ClusterSpecError, parse_spec
+
+        try:
+            parse_spec(cluster)
+        except ClusterSpecError as error:
+            complain(str(error))
+            return EXIT_BAD_INPUT
     expanded = expand(files)
     errors = [(e.path, str(e)) for e in expanded.errors]
     for _path, message in errors:
@@ -82,12 +93,13 @@ def run_batch(files: list[str], jobs: int = 1, use_cache: bool = True, output: s
         return EXIT_BAD_INPUT
     sink = None
     writer = None
+    resumable = None
     try:
         if out_dir is not None:
             os.makedirs(out_dir, exist_ok=True)
             writer = OutDir(out_dir, indent)
         elif output is not None and output != "-":
-            sink = open(output, "w", encoding="utf-8")
+            resumable = ResumableOutput(output)
         else:
             sink = sys.stdout
     except OSError as error:
@@ -103,30 +115,60 @@ def run_batch(files: list[str], jobs: int = 1, use_cache: bool = True, output: s
         stats_seen = stats
         bar(stats)
 
+    options = dict(use_cache=use_cache, archive=ExtractionArchive(archive_dir(None)), progress=progress,
+                   done=resumable.done if resumable is not None else None)
     try:
-        for item in analyse_many(expanded.paths, jobs=jobs, use_cache=use_cache,
-                                 archive=ExtractionArchive(archive_dir(None)), progress=progress):
-            if not item.ok:
-                if bar.drawn:
-                    bar.stream.write("\r\x1b[K")
-                complain(item.error)
-                continue
-            if writer is not None:
-                writer.write(item.result)
-            else:
-                sink.write(dumps(item.result) + "\n")  # C1/DEL from the text as \u escapes
-                sink.flush()
+        with _analyser(expanded.paths, jobs, cluster, options) as results:
+            for item in results:
+                if not item.ok:
+                    if bar.drawn:
+                        bar.stream.write("\r\x1b[K")
+                    complain(item.error)
+                elif item.in_output:
+                    pass
+                elif writer is not None:
+                    writer.write(item.result)
+                elif resumable is not None:
+                    resumable.write(item.result, dumps(item.result) + "\n")
+                else:
+                    sink.write(dumps(item.result) + "\n")  # C1/DEL from the text as \u escapes
+                    sink.flush()
+        if resumable is not None:
+            resumable.finish()
     except KeyboardInterrupt:
         bar.close()
         bar.drawn = False
         complain(f"interrupted after {stats_seen.analysed} analysed ({stats_seen.cached} from the cache); "
                  "they are cached: run the same command again to go on")
         return 130
+    except ClusterError as error:
+        bar.close()
+        bar.drawn = False
+        complain(str(error))
+        return EXIT_ENVIRONMENT
+    except OSError as error:
+        bar.close()
+        bar.drawn = False
+        complain(f"{output or out_dir or 'stdout'}: cannot write ({error.strerror or error})")
+        return EXIT_ENVIRONMENT
     finally:
         bar.close()
-        if sink is not None and sink is not sys.stdout:
-            sink.close()
+        if resumable is not None:
+            resumable.close()
     failed = len(errors) + stats_seen.failed
     where = f" -> {output or out_dir}" if (output or out_dir) else ""
-    complain(f"{stats_seen.analysed} analysed, {stats_seen.cached} from the cache, {failed} failed{where}")
+    kept = f", {stats_seen.kept} already there" if stats_seen.kept else ""
+    complain(f"{stats_seen.analysed} analysed, {stats_seen.cached} from the cache{kept}, {failed} failed{where}")
     return EXIT_BAD_INPUT if failed else EXIT_OK
+
+
+@contextlib.contextmanager
+def _analyser(paths: list[str], jobs: int, cluster: str | None, options: dict):
+    """The results of the local batch, or of the cluster named by ``cluster``."""
+    if cluster is None:
+        yield analyse_many(paths, jobs=jobs, **options)
+        return
+    from annotations import cluster as dask_cluster
+
+    with dask_cluster.cluster_client(cluster) as client:
+        yield dask_cluster.analyse_on_cluster(client, paths, **options)
