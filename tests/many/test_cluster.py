@@ -152,7 +152,9 @@ def test_local_workers_die_with_a_killed_client_and_a_rerun_resumes(scheduler, c
     assert children, "local:1 started no worker process"
     client.kill()
     client.wait()
-    gone, alive = psutil.wait_procs(children, timeout=15)
+    _, alive = psutil.wait_procs(children, timeout=15)
+    for left in alive:  # (a failing run must not leave them to the next tests)
+        left.kill()
     assert not alive, f"left behind: {[p.pid for p in alive]}"
     before = len(rows(out))
     assert 0 < before < 200
