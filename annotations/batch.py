@@ -98,7 +98,7 @@ class Ledger:
             self.stats.kept += 1
             self.report()
             return BatchResult(document.path, in_output=True)
-        hit = cached_analysis(document, self.cache, batch_cache_key(document)) if self.use_cache else None
+        hit = cached_result(document, self.cache) if self.use_cache else None
         if hit is None:
             return None
         self.stats.cached += 1
@@ -111,18 +111,15 @@ class Ledger:
             return self.failed(path, f"{path}: {error or 'no result'}")
         result = contract(header, lists)
         if self.use_cache:
-            self.cache.put(batch_cache_key_of(header["sha256"]), result)
+            self.cache.put(batch_cache_key(header["sha256"]), result)
         self.stats.analysed += 1
         self.report()
         return BatchResult(path, result)
 
 
-def batch_cache_key_of(sha256: str) -> str:
-    return batch_cache_key(Document(path="", text="", sha256=sha256))
-
-
-def cache_key_of(document: Document) -> str:
-    return batch_cache_key(document)
+def cached_result(document: Document, cache: AnalysisCache) -> dict | None:
+    """``annotations.analysis.cached_analysis`` with the batch key: for many documents in a row."""
+    return cached_analysis(document, cache, batch_cache_key(document.sha256))
 
 
 def analyse_many(

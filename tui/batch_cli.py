@@ -117,6 +117,19 @@ def run_batch(files: list[str], jobs: int = 1, use_cache: bool = True, output: s
 
     options = dict(use_cache=use_cache, archive=ExtractionArchive(archive_dir(None)), progress=progress,
                    done=resumable.done if resumable is not None else None)
+
+    def emit(result: dict) -> None:
+        try:
+            if writer is not None:
+                writer.write(result)
+            elif resumable is not None:
+                resumable.write(result, dumps(result) + "\n")
+            else:
+                sink.write(dumps(result) + "\n")  # C1/DEL from the text as \u escapes
+                sink.flush()
+        except OSError as error:
+            raise _WriteFailed(error) from None
+
     try:
         with _analyser(expanded.paths, jobs, cluster, options) as results:
             for item in results:
@@ -124,17 +137,13 @@ def run_batch(files: list[str], jobs: int = 1, use_cache: bool = True, output: s
                     if bar.drawn:
                         bar.stream.write("\r\x1b[K")
                     complain(item.error)
-                elif item.in_output:
-                    pass
-                elif writer is not None:
-                    writer.write(item.result)
-                elif resumable is not None:
-                    resumable.write(item.result, dumps(item.result) + "\n")
-                else:
-                    sink.write(dumps(item.result) + "\n")  # C1/DEL from the text as \u escapes
-                    sink.flush()
+                elif not item.in_output:
+                    emit(item.result)
         if resumable is not None:
-            resumable.finish()
+            try:
+                resumable.finish()
+            except OSError as error:
+                raise _WriteFailed(error) from None
     except KeyboardInterrupt:
         bar.close()
         bar.drawn = False
@@ -146,9 +155,10 @@ def run_batch(files: list[str], jobs: int = 1, use_cache: bool = True, output: s
         bar.drawn = False
         complain(str(error))
         return EXIT_ENVIRONMENT
-    except OSError as error:
+    except _WriteFailed as failure:
         bar.close()
         bar.drawn = False
+        error = failure.args[0]
         complain(f"{output or out_dir or 'stdout'}: cannot write ({error.strerror or error})")
         return EXIT_ENVIRONMENT
     finally:
@@ -160,6 +170,10 @@ def run_batch(files: list[str], jobs: int = 1, use_cache: bool = True, output: s
     kept = f", {stats_seen.kept} already there" if stats_seen.kept else ""
     complain(f"{stats_seen.analysed} analysed, {stats_seen.cached} from the cache{kept}, {failed} failed{where}")
     return EXIT_BAD_INPUT if failed else EXIT_OK
+
+
+class _WriteFailed(Exception):
+    """An OSError while writing the output (not one from reading or the cluster)."""
 
 
 @contextlib.contextmanager

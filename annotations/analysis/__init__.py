@@ -53,9 +53,10 @@ def _key_template() -> str:
     return analysis_cache_key(Document(path="", text="", sha256=_PLACEHOLDER))
 
 
-def batch_cache_key(document: Document) -> str:
-    """``analysis_cache_key`` for many documents in a row (the user's source table is read once)."""
-    return _key_template().replace(_PLACEHOLDER, document.sha256, 1)
+def batch_cache_key(sha256: str) -> str:
+    """``analysis_cache_key`` of the text with this sha256, for many documents in a row (the
+    user's source table is read once per process)."""
+    return _key_template().replace(_PLACEHOLDER, sha256, 1)
 
 
 def pipeline_identity() -> dict:

@@ -119,10 +119,10 @@ def test_a_long_article_in_several_chunks_gives_the_same_result_as_alone(tmp_pat
 
 def test_the_batch_cache_key_is_the_analysis_cache_key(story):
     from annotations.analysis import analysis_cache_key
-    from annotations.batch import cache_key_of
+    from annotations.analysis import batch_cache_key
 
     document = load_input(str(story / "strike.txt"))
-    assert cache_key_of(document) == analysis_cache_key(document)
+    assert batch_cache_key(document.sha256) == analysis_cache_key(document)
 
 
 def test_analyze_file_and_jobs_write_the_same_bytes_for_a_document(story, tmp_path):

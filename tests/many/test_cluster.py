@@ -216,3 +216,10 @@ def test_without_dask_the_command_says_what_to_install(story):
 def test_a_cluster_that_is_not_an_address_is_bad_usage(spec, story):
     code, _, err = finish(annotate("analyze", str(story), "--cluster", spec), timeout=60)
     assert code == 2 and f"--cluster {spec}" in err
+
+
+def test_the_client_side_loads_neither_spacy_nor_dask_until_a_cluster_is_asked_for():
+    from tests.unit.test_import_contract import loaded
+
+    assert loaded(["annotations.cluster", "annotations.analysis.runner", "tui.batch_cli"],
+                  forbidden=("spacy", "distributed", "dask", "textual", "rich")) == ""
