@@ -146,11 +146,11 @@ def test_killing_a_jobs_run_leaves_no_worker_and_a_rerun_completes_the_output(tm
         (folder / f"a{n:02d}.txt").write_text(f"Story {n}.\n\n\"{n} bridges were closed,\" the mayor said.\n",
                                               encoding="utf-8")
     out = tmp_path / "out.jsonl"
-    # no cache: the rerun can only go on from OUT.jsonl
-    command = [sys.executable, "-m", "tui.cli", "analyze", str(folder), "--jobs", "2", "--no-cache", "-o", str(out)]
+    cache = Path(os.environ["ANNOTATE_CACHE_DIR"])
+    command = [sys.executable, "-m", "tui.cli", "analyze", str(folder), "--jobs", "2", "-o", str(out)]
     run = subprocess.Popen(command, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 180
-    while not (out.exists() and out.stat().st_size) and run.poll() is None:
+    while not (cache.exists() and any(cache.rglob("*.json"))) and run.poll() is None:
         assert time.monotonic() < deadline, "no result from --jobs 2"
         time.sleep(0.1)
     workers = psutil.Process(run.pid).children(recursive=True)
@@ -161,10 +161,10 @@ def test_killing_a_jobs_run_leaves_no_worker_and_a_rerun_completes_the_output(tm
     for left in alive:  # (a failing run must not leave them to the next tests)
         left.kill()
     assert not alive, f"workers left behind: {[p.pid for p in alive]}"
-    before = len(lines(out.read_bytes()))
-    again = annotate("analyze", str(folder), "--jobs", "2", "--no-cache", "-o", str(out))
+    again = annotate("analyze", str(folder), "--jobs", "2", "-o", str(out))
     assert again.returncode == 0, again.stderr.decode()
-    assert f"{before} already there" in again.stderr.decode()
+    analysed = int(again.stderr.decode().rsplit("annotate: ", 1)[1].split(" analysed")[0])
+    assert analysed < 48  # what the killed run finished is not analysed again
     paths = [r["document"]["path"] for r in lines(out.read_bytes())]
     assert sorted(paths) == sorted(str(p) for p in folder.iterdir())  # each once
 
@@ -182,3 +182,21 @@ def test_an_output_of_another_run_keeps_only_this_runs_documents(story, tmp_path
     assert sorted(os.path.basename(r["document"]["path"]) for r in rows) == ["council.txt", "denial.md"]
     council = next(r for r in rows if r["document"]["path"].endswith("council.txt"))
     assert council == analyze(load_input(str(story / "council.txt")))  # the new text, not the old row
+
+
+def test_rows_already_in_the_output_are_not_analysed_again(story, tmp_path):
+    from annotations.batch import ResumableOutput
+
+    paths = [str(story / name) for name in ("strike.txt", "council.txt", "denial.md")]
+    out = tmp_path / "out.jsonl"
+    first = [r.result for r in analyse_many(paths[:2], use_cache=False)]
+    out.write_text("".join(json.dumps(r) + "\n" for r in first) + '{"schema": "annot', encoding="utf-8")
+    output = ResumableOutput(str(out))
+    results = list(analyse_many(paths, use_cache=False, done=output.done))
+    assert sorted(r.path for r in results if r.in_output) == sorted(paths[:2])  # not analysed again
+    for result in results:
+        if not result.in_output:
+            output.write(result.result, json.dumps(result.result) + "\n")
+    output.finish()
+    rows = lines(out.read_bytes())  # the torn line is gone, each document once
+    assert sorted(r["document"]["path"] for r in rows) == sorted(paths)
