@@ -86,7 +86,8 @@ def cpu_seconds() -> float:
 def run(quick: bool) -> list[dict]:
     from annotations.analysis.pipeline import build_nlp
     from annotations.analysis_cache import AnalysisCache
-    from annotations.batch import analyse_many, build_batch_nlp
+    from annotations.analysis.runner import build_batch_nlp
+    from annotations.batch import analyse_many
 
     total = 48 if quick else 1000
     rounds = 2 if quick else 8

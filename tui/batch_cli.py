@@ -6,13 +6,15 @@ analysed (each named on stderr; every other document is still written).
 
 from __future__ import annotations
 
+import contextlib
 import os
+import stat
 import sys
 import time
 import warnings
 
 from annotations.atomic import OutputError, TextOutput, check_target, write_atomically
-from annotations.batch import BatchStats, analyse_many
+from annotations.batch import BatchStats, ClusterError, ResumableOutput, analyse_many
 from annotations.html import ExtractionArchive, archive_dir
 from annotations.inputs import expand
 from annotations.jsonout import dumps
@@ -84,7 +86,18 @@ class OutDir:
 
 
 def run_batch(files: list[str], jobs: int = 1, use_cache: bool = True, output: str | None = None,
-              out_dir: str | None = None, indent: int = 2, db: str | None = None) -> int:
+              out_dir: str | None = None, indent: int = 2, db: str | None = None,
+              cluster: str | None = None) -> int:
+    """The batch command; ``cluster`` (``tcp://HOST:PORT`` or ``local:N``) runs the analysis
+    on Dask workers instead of ``jobs`` local processes, with the same output and codes."""
+    if cluster is not None:
+        from annotations.cluster import ClusterSpecError, parse_spec
+
+        try:
+            parse_spec(cluster)
+        except ClusterSpecError as error:
+            complain(str(error))
+            return EXIT_BAD_INPUT
     expanded = expand(files)
     errors = [(e.path, str(e)) for e in expanded.errors]
     for _path, message in errors + [(e.path, str(e)) for e in expanded.skipped]:
@@ -94,11 +107,16 @@ def run_batch(files: list[str], jobs: int = 1, use_cache: bool = True, output: s
     protected = protected_files(db, expanded.paths)  # never written over: the database, the inputs
     sink = None
     writer = None
+    resumable = None
     try:
         if out_dir is not None:
             writer = OutDir(out_dir, indent, protected, expanded.paths)
         elif output is not None and output != "-":
-            sink = TextOutput(output, protected)
+            target = check_target(output, protected)
+            if target is None or stat.S_ISREG(target.st_mode):
+                resumable = ResumableOutput(output)  # a file: appended to, so a rerun goes on from it
+            else:
+                sink = TextOutput(output, protected)  # a FIFO or device: written through
         else:
             sink = sys.stdout
     except OutputError as error:
@@ -118,34 +136,80 @@ def run_batch(files: list[str], jobs: int = 1, use_cache: bool = True, output: s
         stats_seen = stats
         bar(stats)
 
-    try:
-        for item in analyse_many(expanded.paths, jobs=jobs, use_cache=use_cache,
-                                 archive=ExtractionArchive(archive_dir(None)), progress=progress):
-            if not item.ok:
-                if bar.drawn:
-                    bar.stream.write("\r\x1b[K")
-                complain(item.error)
-                continue
+    options = dict(use_cache=use_cache, archive=ExtractionArchive(archive_dir(None)), progress=progress,
+                   done=resumable.done if resumable is not None else None)
+
+    def emit(result: dict) -> None:
+        nonlocal refused
+        try:
             if writer is not None:
-                try:
-                    writer.write(item.result)
-                except OutputError as error:
-                    complain(str(error))
-                    refused += 1
+                writer.write(result)
+            elif resumable is not None:
+                resumable.write(result, dumps(result) + "\n")
             else:
-                sink.write(dumps(item.result) + "\n")  # C1/DEL from the text as \u escapes
+                sink.write(dumps(result) + "\n")  # C1/DEL from the text as \u escapes
                 sink.flush()
+        except OutputError as error:  # this --out-dir file became one to protect meanwhile
+            complain(str(error))
+            refused += 1
+        except OSError as error:
+            raise _WriteFailed(error) from None
+
+    try:
+        with _analyser(expanded.paths, jobs, cluster, options) as results:
+            for item in results:
+                if not item.ok:
+                    if bar.drawn:
+                        bar.stream.write("\r\x1b[K")
+                    complain(item.error)
+                elif not item.in_output:
+                    emit(item.result)
+        if resumable is not None:
+            try:
+                resumable.finish()
+            except OSError as error:
+                raise _WriteFailed(error) from None
     except KeyboardInterrupt:
         bar.close()
         bar.drawn = False
         complain(f"interrupted after {stats_seen.analysed} analysed ({stats_seen.cached} from the cache); "
                  "they are cached: run the same command again to go on")
         return 130
+    except ClusterError as error:
+        bar.close()
+        bar.drawn = False
+        complain(str(error))
+        return EXIT_ENVIRONMENT
+    except _WriteFailed as failure:
+        bar.close()
+        bar.drawn = False
+        error = failure.args[0]
+        complain(f"{output or out_dir or 'stdout'}: cannot write ({error.strerror or error})")
+        return EXIT_ENVIRONMENT
     finally:
         bar.close()
         if sink is not None and sink is not sys.stdout:
             sink.close()
+        if resumable is not None:
+            resumable.close()
     failed = len(errors) + stats_seen.failed + refused
     where = f" -> {output or out_dir}" if (output or out_dir) else ""
-    complain(f"{stats_seen.analysed} analysed, {stats_seen.cached} from the cache, {failed} failed{where}")
+    kept = f", {stats_seen.kept} already there" if stats_seen.kept else ""
+    complain(f"{stats_seen.analysed} analysed, {stats_seen.cached} from the cache{kept}, {failed} failed{where}")
     return EXIT_BAD_INPUT if failed else EXIT_OK
+
+
+class _WriteFailed(Exception):
+    """An OSError while writing the output (not one from reading or the cluster)."""
+
+
+@contextlib.contextmanager
+def _analyser(paths: list[str], jobs: int, cluster: str | None, options: dict):
+    """The results of the local batch, or of the cluster named by ``cluster``."""
+    if cluster is None:
+        yield analyse_many(paths, jobs=jobs, **options)
+        return
+    from annotations import cluster as dask_cluster
+
+    with dask_cluster.cluster_client(cluster) as client:
+        yield dask_cluster.analyse_on_cluster(client, paths, **options)

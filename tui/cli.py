@@ -97,9 +97,11 @@ def open_command(ctx: click.Context, files: tuple[str, ...], labels_file: str | 
               help="Processes for spaCy's nlp.pipe (several documents).")
 @click.option("-o", "--output", metavar="OUT.jsonl", default=None, help="Write one JSON line per document here.")
 @click.option("--out-dir", metavar="DIR", default=None, help="Write one JSON file per document into DIR.")
+@click.option("--cluster", metavar="tcp://HOST:PORT|local:N", default=None,
+              help="Analyse on a Dask cluster (a running scheduler, or N local worker processes).")
 @click.pass_context
 def analyze_command(ctx: click.Context, files: tuple[str, ...], no_cache: bool, indent: int, jobs: int,
-                    output: str | None, out_dir: str | None) -> None:
+                    output: str | None, out_dir: str | None, cluster: str | None) -> None:
     """Print the machine analysis of FILE as JSON ("-" reads standard input).
 
     \b
@@ -108,7 +110,7 @@ def analyze_command(ctx: click.Context, files: tuple[str, ...], no_cache: bool, 
     documents already analysed come from the cache, a bad file is reported and the
     others are still written (exit 2 at the end).
     """
-    if len(files) == 1 and output is None and out_dir is None and not os.path.isdir(files[0]):
+    if len(files) == 1 and output is None and out_dir is None and cluster is None and not os.path.isdir(files[0]):
         from annotations.analysis import analyze
 
         document = read_document(files[0])
@@ -122,7 +124,7 @@ def analyze_command(ctx: click.Context, files: tuple[str, ...], no_cache: bool, 
     from tui.batch_cli import run_batch
 
     sys.exit(run_batch(list(files), jobs=jobs, use_cache=not no_cache, output=output, out_dir=out_dir,
-                       indent=indent, db=resolve_db(ctx, None)))
+                       indent=indent, db=resolve_db(ctx, None), cluster=cluster))
 
 
 @cli.command("list")

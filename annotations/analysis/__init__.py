@@ -43,6 +43,28 @@ def analysis_cache_key(document: Document) -> str:
     return cache_key(document.sha256, MODEL_NAME, model_version(), PIPELINE_VERSION + _user_sources_tag())
 
 
+_PLACEHOLDER = "@SHA256@"
+
+
+@functools.lru_cache(maxsize=1)
+def _key_template() -> str:
+    """``analysis_cache_key`` with a placeholder sha256, built once per process: a batch
+    looks up many documents and the model version behind the key costs ~2 ms to read."""
+    return analysis_cache_key(Document(path="", text="", sha256=_PLACEHOLDER))
+
+
+def batch_cache_key(sha256: str) -> str:
+    """``analysis_cache_key`` of the text with this sha256, for many documents in a row (the
+    user's source table is read once per process)."""
+    return _key_template().replace(_PLACEHOLDER, sha256, 1)
+
+
+def pipeline_identity() -> dict:
+    """What a result depends on besides the text: a cluster worker must match the client."""
+    return {"model": MODEL_NAME, "model_version": model_version(),
+            "pipeline": PIPELINE_VERSION + _user_sources_tag()}
+
+
 def _user_sources_tag() -> str:
     """Results depend on the user's source table too: its content hash joins the key."""
     import hashlib
@@ -56,9 +78,9 @@ def _user_sources_tag() -> str:
     return "-u" + hashlib.sha256(data).hexdigest()[:12]
 
 
-def cached_analysis(document: Document, cache: AnalysisCache | None = None) -> dict | None:
+def cached_analysis(document: Document, cache: AnalysisCache | None = None, key: str | None = None) -> dict | None:
     cache = cache or AnalysisCache()
-    result = cache.get(analysis_cache_key(document))
+    result = cache.get(key or analysis_cache_key(document))
     if result is None or result.get("schema") != SCHEMA:
         return None
     # The cache is keyed by text, not path: report the path asked for.
@@ -68,6 +90,16 @@ def cached_analysis(document: Document, cache: AnalysisCache | None = None) -> d
 
 def document_header(document: Document) -> dict:
     return {"path": document.path, "sha256": document.sha256, "chars": document.chars}
+
+
+def contract(header: dict, lists: dict) -> dict:
+    """The contract's JSON for a document: the one place its keys and their order are set."""
+    return {
+        "schema": SCHEMA,
+        "document": header,
+        "model": {"name": MODEL_NAME, "version": model_version()},
+        **lists,
+    }
 
 
 def analyze(
@@ -93,12 +125,7 @@ def analyze(
     from annotations.analysis.run import run_analysis  # imports spaCy
 
     result = run_analysis(document, progress=progress, cancel=cancel, entities_found=entities_found)
-    result = {
-        "schema": SCHEMA,
-        "document": document_header(document),
-        "model": {"name": MODEL_NAME, "version": model_version()},
-        **result,
-    }
+    result = contract(document_header(document), result)
     if use_cache:
         cache.put(analysis_cache_key(document), result)
     return result

@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -118,7 +119,84 @@ def test_a_long_article_in_several_chunks_gives_the_same_result_as_alone(tmp_pat
 
 def test_the_batch_cache_key_is_the_analysis_cache_key(story):
     from annotations.analysis import analysis_cache_key
-    from annotations.batch import cache_key_of
+    from annotations.analysis import batch_cache_key
 
     document = load_input(str(story / "strike.txt"))
-    assert cache_key_of(document) == analysis_cache_key(document)
+    assert batch_cache_key(document.sha256) == analysis_cache_key(document)
+
+
+def test_analyze_file_and_jobs_write_the_same_bytes_for_a_document(story, tmp_path):
+    out = tmp_path / "out.jsonl"
+    batch = annotate("analyze", str(story), "--jobs", "2", "--no-cache", "-o", str(out))
+    assert batch.returncode == 0, batch.stderr.decode()
+    written = {json.loads(line)["document"]["path"]: line for line in out.read_text(encoding="utf-8").splitlines()}
+    for name in ("strike.txt", "page.html"):
+        path = str(story / name)
+        alone = annotate("analyze", path, "--indent", "0", "--no-cache")
+        assert alone.returncode == 0, alone.stderr.decode()
+        assert alone.stdout.decode().rstrip("\n") == written[path], name
+
+
+def test_killing_a_jobs_run_leaves_no_worker_and_a_rerun_completes_the_output(tmp_path):
+    import psutil
+
+    folder = tmp_path / "many"
+    folder.mkdir()
+    for n in range(48):
+        (folder / f"a{n:02d}.txt").write_text(f"Story {n}.\n\n\"{n} bridges were closed,\" the mayor said.\n",
+                                              encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    cache = Path(os.environ["ANNOTATE_CACHE_DIR"])
+    command = [sys.executable, "-m", "tui.cli", "analyze", str(folder), "--jobs", "2", "-o", str(out)]
+    run = subprocess.Popen(command, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 180
+    while not (cache.exists() and any(cache.rglob("*.json"))) and run.poll() is None:
+        assert time.monotonic() < deadline, "no result from --jobs 2"
+        time.sleep(0.1)
+    workers = psutil.Process(run.pid).children(recursive=True)
+    assert run.poll() is None and workers, "the run ended before it could be killed"
+    run.kill()
+    run.wait()
+    _, alive = psutil.wait_procs(workers, timeout=15)
+    for left in alive:  # (a failing run must not leave them to the next tests)
+        left.kill()
+    assert not alive, f"workers left behind: {[p.pid for p in alive]}"
+    again = annotate("analyze", str(folder), "--jobs", "2", "-o", str(out))
+    assert again.returncode == 0, again.stderr.decode()
+    analysed = int(again.stderr.decode().rsplit("annotate: ", 1)[1].split(" analysed")[0])
+    assert analysed < 48  # what the killed run finished is not analysed again
+    paths = [r["document"]["path"] for r in lines(out.read_bytes())]
+    assert sorted(paths) == sorted(str(p) for p in folder.iterdir())  # each once
+
+
+def test_an_output_of_another_run_keeps_only_this_runs_documents(story, tmp_path):
+    out = tmp_path / "out.jsonl"
+    first = annotate("analyze", str(story / "strike.txt"), str(story / "council.txt"), "-o", str(out))
+    assert first.returncode == 0, first.stderr.decode()
+    with out.open("a", encoding="utf-8") as handle:
+        handle.write('{"schema": "annotate.analysis/1", "document": {"pa')  # a run killed mid-line
+    (story / "council.txt").write_text("Council meets\n\nThe council met on Monday.\n", encoding="utf-8")
+    second = annotate("analyze", str(story / "council.txt"), str(story / "denial.md"), "-o", str(out))
+    assert second.returncode == 0, second.stderr.decode()
+    rows = lines(out.read_bytes())
+    assert sorted(os.path.basename(r["document"]["path"]) for r in rows) == ["council.txt", "denial.md"]
+    council = next(r for r in rows if r["document"]["path"].endswith("council.txt"))
+    assert council == analyze(load_input(str(story / "council.txt")))  # the new text, not the old row
+
+
+def test_rows_already_in_the_output_are_not_analysed_again(story, tmp_path):
+    from annotations.batch import ResumableOutput
+
+    paths = [str(story / name) for name in ("strike.txt", "council.txt", "denial.md")]
+    out = tmp_path / "out.jsonl"
+    first = [r.result for r in analyse_many(paths[:2], use_cache=False)]
+    out.write_text("".join(json.dumps(r) + "\n" for r in first) + '{"schema": "annot', encoding="utf-8")
+    output = ResumableOutput(str(out))
+    results = list(analyse_many(paths, use_cache=False, done=output.done))
+    assert sorted(r.path for r in results if r.in_output) == sorted(paths[:2])  # not analysed again
+    for result in results:
+        if not result.in_output:
+            output.write(result.result, json.dumps(result.result) + "\n")
+    output.finish()
+    rows = lines(out.read_bytes())  # the torn line is gone, each document once
+    assert sorted(r["document"]["path"] for r in rows) == sorted(paths)
