@@ -251,6 +251,7 @@ class ReaderScreen(Screen):
 
     def on_analysis_ready(self, message: AnalysisReady) -> None:
         from annotations.suggestions import suggestion_records
+        from tui.panel_items import count
 
         self.analysis = message.analysis
         self.suggestion_records = {
@@ -259,8 +260,8 @@ class ReaderScreen(Screen):
         a = message.analysis
         status = Text.assemble(
             ("Analysis: ", "bold"),
-            f"{len(a.get('entities', []))} entities · {len(a.get('claims', []))} claims · "
-            f"{len(a.get('notes', []))} notes · {len(a.get('contradictions', []))} contradictions",
+            " · ".join(count(len(a.get(key, [])), noun) for key, noun in
+                       (("entities", "entity"), ("claims", "claim"), ("notes", "note"), ("contradictions", "contradiction"))),
             (" (cached)" if message.from_cache else "", "dim"),
         )
         self.side_panel.set_status(status)
@@ -519,8 +520,8 @@ class ReaderScreen(Screen):
 
         record = self.suggestion_records.get(item.key, {})
         note = record.get("note", "")
-        if item.kind == "note" and record.get("note_kind"):
-            note = f"{record['note_kind']}: {note}"
+        if item.kind == "note" and record.get("note_label"):
+            note = f"{record['note_label']}: {note}"
         return new_annotation(self.document, item.start, item.end, label=record.get("label") or "CHECK",
                               note=note, origin=f"suggestion:{item.key}")
 
