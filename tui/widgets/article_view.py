@@ -189,6 +189,26 @@ _ABBREVIATIONS = frozenset(
 _sentence_break = _LazyPattern(r"(?<=[.!?\u2026])[\"'\u201d\u2019)\]]*\s+")
 
 
+class LegendFlow:
+    """Legend entries in rows as wide as the space, an entry never split across rows."""
+
+    def __init__(self, entries: list[Text], separator: str = "  ") -> None:
+        self.entries = entries
+        self.separator = separator
+
+    def __rich_console__(self, console, options):
+        width = options.max_width
+        line = Text(end="\n")
+        for entry in self.entries:
+            if line.cell_len and line.cell_len + len(self.separator) + entry.cell_len > width:
+                yield line
+                line = Text(end="\n")
+            if line.cell_len:
+                line.append(self.separator)
+            line.append_text(entry)
+        yield line
+
+
 class _WholeCellScrollBar(ScrollBarRender):
     """Textual's scrollbar drawn in whole cells (no eighth-of-a-cell end glyphs): on a long
     article the thumb then changes only every dozen pages, see ArticleView.watch_scroll_y."""
@@ -847,8 +867,13 @@ class ArticleView(ScrollView, can_focus=True):
                 style = view._style((kind,))
             else:
                 style = _FALLBACK_STYLES.get(kind, Style())
-            text.append(description.replace(" ", "\u00a0") if short else description, style)
+            text.append(description, style)
         return text
+
+    def legend_flow(self) -> LegendFlow:
+        """The reader's legend: the shown layers and the marks met most, wrapped between entries."""
+        legend = self.legend_text(self, separator="\t", short=True)
+        return LegendFlow(legend.split("\t", allow_blank=False))
 
     # ----- rendering ------------------------------------------------------------------------
 
