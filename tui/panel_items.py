@@ -289,7 +289,7 @@ def note_items(analysis: dict, rejected: set[str], all_cues: bool = False) -> li
         detail = Text.assemble((f"{label} ", f"bold {style}"), f"“{snippet(note['text'], 40)}” · ",
                                (EXPLAIN_HINT, "bold"), (" why", ""))
         items.append(PanelItem(note_key(note), "note", note["start"], note["end"], prompt, detail,
-                               label=note.get("kind"), record=note))
+                               label=label, record=note))  # label: the plain words toasts and pickers show
     return items
 
 

@@ -107,9 +107,17 @@ async def test_no_cue_id_anywhere_a_reader_looks(make_app):
             await pilot.pause()
             assert not SNAKE.findall(screen_text(app)), tab
         assert not SNAKE.findall(shown(screen.query_one("#legend")))
-        # On a highlighted item of every kind and label: the detail line and its explanation.
-        one_of_each = {(item.kind, item.label): item for item in screen.suggestions}
-        for item in one_of_each.values():
+        # Every item's explanation (the words behind `i`), and on screen for one of each kind.
+        from tui.panel_items import explain
+
+        panel = screen.side_panel
+        items = [item for tab in ("entities", "claims", "reliability") for item in panel.item_list(tab).items
+                 if item.kind != "header"]
+        for item in items:
+            title, body = explain(item, screen.analysis)
+            assert not SNAKE.findall(title + body.plain), item.key
+        for kind in ("entity", "claim", "note"):
+            item = next(i for i in screen.suggestions if i.kind == kind)
             screen.article.move_cursor(item.start)
             await pilot.pause()
             assert not SNAKE.findall(shown(screen.query_one("#detail-line")))
@@ -117,7 +125,7 @@ async def test_no_cue_id_anywhere_a_reader_looks(make_app):
             await pilot.press("i")
             await pilot.pause()
             assert isinstance(app.screen, ExplainScreen)
-            assert not SNAKE.findall(app.screen.body.plain + screen_text(app)), item.key
+            assert not SNAKE.findall(screen_text(app)), item.key
             await pilot.press("escape")
         # The glossary in the help, and the palette.
         await pilot.press("question_mark")
@@ -132,7 +140,7 @@ async def test_no_cue_id_anywhere_a_reader_looks(make_app):
             "screen": screen, "app": app})())]
         assert not SNAKE.findall(" ".join(names))
         # Accepting a note: your annotation's note is in words too (the toast and the panel).
-        note = next(i for i in screen.suggestions if i.kind == "note" and i.label == "interested_party")
+        note = next(i for i in screen.suggestions if i.kind == "note" and i.record["kind"] == "interested_party")
         screen.article.move_cursor(note.start)
         screen.accept_all("note", None)
         await pilot.pause()
@@ -193,7 +201,7 @@ async def test_i_explains_a_cue_why_it_matters_for_its_claim(make_app):
     async with app.run_test(size=(120, 40)) as pilot:
         await with_analysis(pilot)
         screen = app.screen
-        note = next(i for i in screen.suggestions if i.kind == "note" and i.label == "interested_party")
+        note = next(i for i in screen.suggestions if i.kind == "note" and i.record["kind"] == "interested_party")
         screen.article.move_cursor(note.start)
         await pilot.pause()
         screen.choose_item(note)
@@ -305,8 +313,13 @@ async def test_layers_menu_switches_layers_and_the_choice_is_remembered(make_app
 
         saved = json.loads((paths.config_dir() / LAYERS_FILENAME).read_text("utf-8"))
         assert saved["claim"] is False and load_layers()["claim"] is False
-        # From the palette: "Layers: hide people".
-        screen.toggle_layer("entity-person")
+        # From the palette: "Layers: hide people" (and "show claims", now that they are hidden).
+        from tui.commands import AnnotateCommands
+
+        commands = {name: run for name, _, run in AnnotateCommands.commands(type("P", (), {
+            "screen": screen, "app": app})())}
+        assert "Layers: show claims" in commands
+        commands["Layers: hide people"]()
         await pilot.pause()
         assert "entity-person" in article.hidden_kinds
         assert "people" not in shown(screen.query_one("#legend"))
