@@ -317,7 +317,8 @@ async def test_analyse_all_shows_each_rows_progress_and_the_title_stays_readable
         assert queued == [{0: "queued", 1: "queued"}]  # every row says it is waiting
         for index in (0, 1):
             steps = [progress for i, progress in seen if i == index]
-            assert steps[0] == "0%" and steps[-1] is None  # its own percent, then its result
+            assert steps[0] == "analysing…" and steps[-1] is None  # its own state, then its result
+            assert all(step.endswith("%") for step in steps[1:-1])
         assert not library.table.progress
         assert [e.status for e in app.entries] == ["analysed", "analysed"]
         # The Title column keeps a readable width at 80 columns: whole titles are shown.

@@ -43,7 +43,7 @@ COLUMNS = (
 SORT_LABELS = {"path": "input order", **{key: heading for key, heading, _ in COLUMNS}}
 TITLE_MIN = 28  # the title keeps at least this many cells: other columns give way first
 DROP_ORDER = ("date", "chars", "notes", "outlet")  # the columns left out first on a narrow screen
-QUEUED = "queued"
+QUEUED, ANALYSING = "queued", "analysing…"  # a row's state while "Analyse all" runs (then its percent)
 
 
 @dataclass
@@ -428,7 +428,7 @@ class LibraryScreen(Screen):
             for index in indexes:
                 if worker.is_cancelled:
                     return
-                call(self.show_row_progress, index, "0%")
+                call(self.show_row_progress, index, ANALYSING)
                 try:
                     document = load_input(self.entries[index].path, self.archive)
                 except DocumentError as error:
@@ -440,7 +440,7 @@ class LibraryScreen(Screen):
 
                 def progress(fraction: float, index: int = index) -> None:
                     percent = int(fraction * 100)
-                    if percent != shown[0]:
+                    if percent != shown[0] and percent > 0:
                         shown[0] = percent
                         call(self.show_row_progress, index, f"{percent}%")
 
