@@ -178,7 +178,6 @@ class ReaderScreen(Screen):
         await self.mount(Header(), before=0)
         if not self.query("#mine-filter"):  # the app quit while the panel was mounting
             return
-        self.apply_view_settings()
         if not self.app.open_store():
             return
         try:
@@ -191,6 +190,7 @@ class ReaderScreen(Screen):
         self.reload_annotations()
         self.set_interval(STORE_POLL_SECONDS, self.poll_store)
         self.app.load_labels()  # now, so a broken label file is reported at start, not on the first key
+        self.apply_view_settings()
         self.ready = True
         self.refresh_bindings()
         if self.run_analysis:
