@@ -535,6 +535,10 @@ class ReaderScreen(Screen):
         from annotations.model import new_annotation
 
         record = self.suggestion_records.get(item.key, {})
+        if not record and item.kind == "note" and isinstance(item.record, dict):  # a less certain cue's note
+            from tui.panel_items import note_explanation, note_label
+
+            record = {"note": note_explanation(item.record), "note_label": note_label(item.record)}
         note = record.get("note", "")
         if item.kind == "note" and record.get("note_label"):
             note = f"{record['note_label']}: {note}"

@@ -32,7 +32,7 @@ ENTITY_LAYERS: tuple[Layer, ...] = (
     Layer("entity-org", "organisations", True, ("ORG",), "companies, agencies, institutions, outlets", colour="#5fafff"),
     Layer("entity-place", "places", True, ("GPE", "LOC", "FAC"), "countries, cities, regions, buildings", colour="#87d75f"),
     Layer("entity-group", "groups", True, ("NORP",), "nationalities, religious or political groups", colour="#ffaf5f"),
-    Layer("entity-event", "events and other names", True, ("EVENT", "LAW", "WORK_OF_ART", "PRODUCT", "LANGUAGE"),
+    Layer("entity-event", "other names", True, ("EVENT", "LAW", "WORK_OF_ART", "PRODUCT", "LANGUAGE"),
           "named events, laws, works, products, languages", colour="#af87ff"),
     Layer("entity-date", "dates", False, ("DATE", "TIME"), "dates, times and periods", colour="#5fd7d7"),
     Layer("entity-number", "numbers", False, ("CARDINAL", "ORDINAL", "QUANTITY", "MONEY", "PERCENT"),

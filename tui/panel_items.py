@@ -314,7 +314,7 @@ def annotation_items(annotations: list[Annotation], label_filter: str = "") -> l
         prompt.append(snippet(ann.text, 60))
         if ann.note:
             prompt.append("\n  ✎ ", "dim")
-            prompt.append(snippet(ann.note, 80), "italic")
+            prompt.append(whole(ann.note), "italic")
         detail = Text.assemble(("Annotation ", "bold"), (ann.label or "(no label)", "blue"), f" “{snippet(ann.text, 50)}”")
         if ann.note:
             detail.append("  ✎ ")

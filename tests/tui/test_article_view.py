@@ -447,7 +447,7 @@ async def test_your_annotation_over_a_note_has_the_colour_the_legend_names():
         assert over == view._style(("user-note",)).bgcolor
         assert over not in (styles["alpha "].bgcolor, styles[" gamma"].bgcolor)
         legend = ArticleView.legend_text(view, short=True)
-        named = [span for span in legend.spans if legend.plain[span.start:span.end] == "yours over a note"]
+        named = [span for span in legend.spans if legend.plain[span.start:span.end] == "yours on a note"]
         assert named and named[0].style.bgcolor == over
 
 

@@ -282,6 +282,12 @@ async def test_confident_cues_by_default_and_c_shows_the_less_certain_ones(make_
         assert any("prediction?" in item.prompt.plain for item in claims.items)
         assert len(screen.article.layer_spans("note")) == note_spans + 2
         assert load_layers()["weak"] is True  # remembered
+        # Accepting a less certain cue's note keeps its words in your annotation.
+        screen.accept_all("note", None)
+        await pilot.pause()
+        hedge_key = next(w.key for w in weak if w.record["kind"] == "hedge")
+        hedge = next(a for a in screen.annotations if a.origin == f"suggestion:{hedge_key}")
+        assert hedge.note.startswith("hedged: ") and kinds()["hedge"].why in hedge.note
         await pilot.press("c")
         await pilot.pause()
         assert not any("less certain" in item.prompt.plain for item in notes.items)

@@ -91,10 +91,10 @@ KINDS = ("entity", *ENTITY_KINDS, "claim", "note", "user", "focus", "search")
 
 LEGEND: list[tuple[str, str]] = [
     *((layer.id, layer.name) for layer in ENTITY_LAYERS),
-    ("claim", "▎claim (margin)"),
+    ("claim", "▎claim"),
     ("note", "reliability note"),
-    ("user", "your annotation"),
-    ("user-note", "yours over a note"),
+    ("user", "yours"),
+    ("user-note", "yours on a note"),
     ("user-overlap", "overlapping annotations"),
     ("focus", "chosen item"),
     ("search", "search match"),
