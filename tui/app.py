@@ -190,7 +190,6 @@ class ReaderScreen(Screen):
         self.reload_annotations()
         self.set_interval(STORE_POLL_SECONDS, self.poll_store)
         self.app.load_labels()  # now, so a broken label file is reported at start, not on the first key
-        self.apply_view_settings()
         self.ready = True
         self.refresh_bindings()
         if self.run_analysis:
@@ -199,6 +198,7 @@ class ReaderScreen(Screen):
         else:
             self.side_panel.set_status(Text("Analysis: off"))
         self.article.focus()
+        self.apply_view_settings()  # before any analysis message is handled (this handler runs first)
 
     def say(self, message: str, **options) -> None:
         """A notification whose text (file names, notes, errors) is shown as it is, never as markup."""
