@@ -9,6 +9,8 @@ store remembers rejections and acceptances by: defined here only.
 
 from __future__ import annotations
 
+from annotations.analysis.kinds import plain_label
+
 
 def entity_key(entity: dict) -> str:
     return f"entity:{entity['start']}:{entity['end']}:{entity.get('label', '')}"
@@ -59,7 +61,7 @@ def suggestion_records(analysis: dict | None, text: str) -> list[dict]:
             details.append(f"channel: {channel['text']}")
         cues = [cue.get("kind") for cue in claim.get("cues", []) or [] if isinstance(cue, dict) and cue.get("kind")]
         if cues:
-            details.append(f"cues: {', '.join(dict.fromkeys(cues))}")
+            details.append(f"cues: {', '.join(dict.fromkeys(plain_label(cue) for cue in cues))}")
         records.append(
             {
                 "kind": "claim",
@@ -88,6 +90,7 @@ def suggestion_records(analysis: dict | None, text: str) -> list[dict]:
                 "note": note.get("note", ""),
                 "severity": note.get("severity"),
                 "note_kind": note.get("kind"),
+                "note_label": note.get("label") or plain_label(note.get("kind") or "note"),
             }
         )
     return records

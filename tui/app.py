@@ -26,7 +26,7 @@ from tui.config import ConfigError, load_keymap
 from tui.key_queue import KeyQueue
 from tui.widgets.key_bar import KeyBar
 from tui.safe_text import display_text, safe, safe_line
-from tui.widgets.article_view import ArticleView
+from tui.widgets.article_view import ENTITY_KINDS, ArticleView
 
 # What the first paint does not need is imported on use (the side panel, the store, the
 # suggestions): the article shows tens of ms sooner.
@@ -41,6 +41,7 @@ if TYPE_CHECKING:
 
 SUGGESTION_KINDS = ("entity", "claim", "note")
 TAB_OF_KIND = {"entity": "entities", "claim": "claims", "note": "reliability", "user": "mine", "contradiction": "claims"}
+TAB_OF_KIND.update({kind: "entities" for kind in ENTITY_KINDS})  # entities are drawn by type
 STORE_POLL_SECONDS = 1.0
 FIRST_FRAME_WRITE_SECONDS = 0.005
 
@@ -143,6 +144,14 @@ class ReaderScreen(Screen):
                   tooltip=f"Show the {title} tab of the side panel (it stays until you choose another)")
           for key, tab, title in (("E", "entities", "Entities"), ("C", "claims", "Claims"),
                                   ("R", "reliability", "Reliability"), ("M", "mine", "My annotations"))),
+        Binding("i", "explain", "Explain", id="view.explain",
+                tooltip="Explain the highlighted item under the cursor: what it is, why it matters, its source"),
+        Binding("m", "items_here", "Items here", show=False, id="view.items-here",
+                tooltip="List every item under the cursor and choose one"),
+        Binding("l", "layers", "Layers", show=False, id="view.layers",
+                tooltip="Choose which highlights are shown: entities by type, claims, notes, your annotations"),
+        Binding("c", "toggle_all_cues", "All cues", show=False, id="view.all-cues",
+                tooltip="Show also the cues the analysis is less certain of (again: confident cues only)"),
     ]
 
     # Letters and edit keys act in the article and the panel only; in an input they type.
@@ -167,7 +176,10 @@ class ReaderScreen(Screen):
         self.detail_shown = Text("")
         self.ready = False  # True once the side panel and the store are there
         # Kept, not queried: a query walks the DOM, and the cursor handler runs on every key.
-        self._article = ArticleView(document.text, id="article")
+        self._article = ArticleView(document.text, id="article", margin_marks=True)
+        self.layer_choice: dict[str, bool] = {}  # read after first paint (tui.layers)
+        self.chosen_key: str | None = None  # the item picked with `m` among several under the cursor
+        self._marked_search: tuple[str, int] | None = None  # the needle whose matches are highlighted
         self._side_panel: SidePanel | None = None
         self._detail_line = Static(Text(""), id="detail-line")
         self._search_bar = Input(placeholder="search: type, enter selects the next match", id="search-bar")
@@ -213,7 +225,7 @@ class ReaderScreen(Screen):
         self._side_panel = SidePanel(id="side-panel")
         await self.mount_all([
             self._search_bar,
-            Static(ArticleView.legend_text(self.article), id="legend"),
+            Static(Text(""), id="legend"),
             self._detail_line,
             KeyBar(pinned=FOOTER_FIRST, shows=self.footer_shows),
             self._side_panel,
@@ -242,6 +254,7 @@ class ReaderScreen(Screen):
         else:
             self.side_panel.set_status(Text("Analysis: off"))
         self.article.focus()
+        self.apply_view_settings()  # before any analysis message is handled (this handler runs first)
 
     def on_unmount(self) -> None:
         # What settle_memory() set aside may be garbage now (this reader, its article):
@@ -307,13 +320,14 @@ class ReaderScreen(Screen):
             partial = {"entities": message.entities}
             items = panel_items.entity_items(partial, self.rejected)
             self.side_panel.item_list("entities").set_items(items)
-            self.article.set_layer("entity", [(i.start, i.end, "entity", i.key) for i in items])
+            self.article.set_layer("entity", self.entity_spans(items))
 
     def on_analysis_failed(self, message: AnalysisFailed) -> None:
         self.side_panel.set_status(Text("Analysis failed: ", "bold red") + safe(message.reason))
 
     def on_analysis_ready(self, message: AnalysisReady) -> None:
         from annotations.suggestions import suggestion_records
+        from tui.panel_items import count
 
         self.analysis = message.analysis
         self.suggestion_records = {
@@ -322,8 +336,8 @@ class ReaderScreen(Screen):
         a = message.analysis
         status = Text.assemble(
             ("Analysis: ", "bold"),
-            f"{len(a.get('entities', []))} entities · {len(a.get('claims', []))} claims · "
-            f"{len(a.get('notes', []))} notes · {len(a.get('contradictions', []))} contradictions",
+            " · ".join(count(len(a.get(key, [])), noun) for key, noun in
+                       (("entities", "entity"), ("claims", "claim"), ("notes", "note"), ("contradictions", "contradiction"))),
             (" (cached)" if message.from_cache else "", "dim"),
         )
         self.side_panel.set_status(status)
@@ -336,15 +350,16 @@ class ReaderScreen(Screen):
         from tui import panel_items
 
         analysis = self.analysis or {}
+        all_cues = self.layer_choice.get("weak", False)
         entities = panel_items.entity_items(analysis, self.rejected)
-        claims = panel_items.claim_items(analysis, self.rejected)
-        notes = panel_items.note_items(analysis, self.rejected)
+        claims = panel_items.claim_items(analysis, self.rejected, all_cues)
+        notes = panel_items.note_items(analysis, self.rejected, all_cues)
         panel = self.side_panel
         panel.item_list("entities").set_items(entities)
         panel.item_list("claims").set_items(claims)
         panel.item_list("reliability").set_items(notes)
         article = self.article
-        article.set_layer("entity", [(i.start, i.end, "entity", i.key) for i in entities])
+        article.set_layer("entity", self.entity_spans(entities))
         article.set_layer("claim", [(i.start, i.end, "claim", i.key) for i in claims if i.kind == "claim"])
         article.set_layer("note", [(i.start, i.end, "note", i.key) for i in notes if i.placed])
         accepted = {ann.origin.removeprefix("suggestion:") for ann in self.annotations if ann.origin}
@@ -391,6 +406,8 @@ class ReaderScreen(Screen):
             return
         spans = self.article.spans_at(self.article.cursor)
         spans = [s for s in spans if s[2] in TAB_OF_KIND]
+        if self.chosen_key is not None:  # the item picked with `m` stays first while the cursor is on it
+            spans.sort(key=lambda span: span[3] != self.chosen_key)
         detail = Text("")
         if spans:
             start, end, kind, key = spans[0][:4]
@@ -399,7 +416,7 @@ class ReaderScreen(Screen):
             if item is not None:
                 detail = item.detail.copy()
             if len(spans) > 1:
-                detail.append(f"  (+{len(spans) - 1} more here)", "dim")
+                detail.append(f"  (+{len(spans) - 1} more here: m lists them)", "dim")
         self.show_detail(detail)
 
     def show_detail(self, detail: Text) -> None:
@@ -591,9 +608,13 @@ class ReaderScreen(Screen):
         from annotations.model import new_annotation
 
         record = self.suggestion_records.get(item.key, {})
+        if not record and item.kind == "note" and isinstance(item.record, dict):  # a less certain cue's note
+            from tui.panel_items import note_explanation, note_label
+
+            record = {"note": note_explanation(item.record), "note_label": note_label(item.record)}
         note = record.get("note", "")
-        if item.kind == "note" and record.get("note_kind"):
-            note = f"{record['note_kind']}: {note}"
+        if item.kind == "note" and record.get("note_label"):
+            note = f"{record['note_label']}: {note}"
         return new_annotation(self.document, item.start, item.end, label=record.get("label") or "CHECK",
                               note=note, origin=f"suggestion:{item.key}")
 
@@ -751,6 +772,116 @@ class ReaderScreen(Screen):
         else:
             self.say("No annotation, entity or claim under the cursor", timeout=2)
 
+    # ----- plain words and quiet highlights: explain, items here, layers ------------------
+
+    @staticmethod
+    def entity_spans(items: list[PanelItem]) -> list[tuple[int, int, str, str]]:
+        """Entity spans drawn by type (each type its own colour and layer)."""
+        from tui.layers import entity_kind
+
+        return [(i.start, i.end, entity_kind(i.label or ""), i.key) for i in items]
+
+    def apply_view_settings(self) -> None:
+        """The remembered layers and the readable line width (config.toml ``[reader] max_width``)."""
+        from tui.config import reader_max_width
+        from tui.layers import hidden_kinds, load_layers
+
+        self.layer_choice = load_layers()
+        self.article.max_line_width = reader_max_width()
+        self.article.set_hidden_kinds(hidden_kinds(self.layer_choice))
+        self.refresh_legend()
+
+    def refresh_legend(self) -> None:
+        self.query_one("#legend", Static).update(self.article.legend_flow())
+
+    def set_layers(self, choice: dict[str, bool]) -> None:
+        """Show the chosen layers now and remember the choice for the next article."""
+        from tui.layers import hidden_kinds, save_layers
+
+        cues_changed = choice.get("weak") != self.layer_choice.get("weak")
+        self.layer_choice = dict(choice)
+        self.article.set_hidden_kinds(hidden_kinds(self.layer_choice))
+        self.refresh_legend()
+        if cues_changed and self.ready:
+            self.refresh_suggestions()
+        problem = save_layers(self.layer_choice)
+        if problem:
+            self.say(f"The layers are shown but not remembered: {problem}", severity="warning", timeout=6)
+
+    def toggle_layer(self, layer_id: str) -> None:
+        from tui.layers import LAYER_BY_ID
+
+        choice = dict(self.layer_choice)
+        choice[layer_id] = not choice.get(layer_id, LAYER_BY_ID[layer_id].default)
+        self.set_layers(choice)
+        layer = LAYER_BY_ID[layer_id]
+        self.say(f"{layer.name.capitalize()}: {'shown' if choice[layer_id] else 'hidden'}", timeout=2)
+
+    def action_toggle_all_cues(self) -> None:
+        self.toggle_layer("weak")
+
+    def action_layers(self) -> None:
+        from tui.screens.layers import LayersScreen
+
+        self.app.push_screen(LayersScreen(self.layer_choice, self.set_layers))
+
+    def items_here(self) -> list[PanelItem]:
+        """The panel items of every shown highlight under the cursor, innermost first."""
+        items: list[PanelItem] = []
+        for span in self.article.spans_at(self.article.cursor):
+            if span[2] in TAB_OF_KIND and all(item.key != span[3] for item in items):
+                item = self.item_by_key(span[3])
+                if item is not None:
+                    items.append(item)
+        return items
+
+    def action_items_here(self) -> None:
+        from tui.panel_items import count
+
+        items = self.items_here()
+        if not items:
+            self.say("Nothing is highlighted under the cursor", timeout=2)
+            return
+
+        def picked(index: int | None) -> None:
+            if index is not None:
+                self.choose_item(items[index])
+
+        from tui.screens.span_picker import SpanPicker
+
+        title = f"{count(len(items), 'item')} here: enter chooses one (then i explains it)"
+        self.app.push_screen(SpanPicker(title, [self.describe_item(item) for item in items]), picked)
+
+    def choose_item(self, item: PanelItem) -> None:
+        """Make ``item`` the one the detail line, the panel and `i` are about."""
+        self.chosen_key = item.key
+        if item.placed:
+            self.article.set_layer("focus", [(item.start, item.end, "focus", item.key)])
+        self.side_panel.highlight_key(item.key, prefer_tab=TAB_OF_KIND.get(item.kind))
+        self.show_detail(item.detail)
+
+    def action_explain(self) -> None:
+        from tui.widgets.side_panel import ItemList
+
+        focused = self.focused
+        if isinstance(focused, ItemList):
+            item = focused.highlighted_item
+            candidates = [item] if item is not None and item.kind != "header" else []
+        else:
+            candidates = self.items_here()
+            candidates.sort(key=lambda item: item.key != self.chosen_key)
+        if not candidates:
+            self.say("Nothing to explain here: move the cursor onto a highlighted word, or pick a row of the panel",
+                     timeout=3)
+            return
+        from tui import panel_items
+        from tui.screens.explain import ExplainScreen
+
+        title, body = panel_items.explain(candidates[0], self.analysis or {})
+        others = [f"{item.kind} “{panel_items.snippet(self.document.text[item.start:item.end], 30)}”"
+                  for item in candidates[1:] if item.placed]
+        self.app.push_screen(ExplainScreen(title, body, others))
+
     # ----- search -------------------------------------------------------------------------
 
     def action_search(self) -> None:
@@ -766,6 +897,14 @@ class ReaderScreen(Screen):
         bar.remove_class("open")
         self.article.focus()
         self.search_step(forward=True)
+
+    @on(Input.Changed, "#search-bar")
+    def count_matches_while_typing(self, event: Input.Changed) -> None:
+        from tui.panel_items import count
+
+        needle = event.value.casefold()
+        folded = self.document.text.casefold()
+        self._search_bar.border_title = count(folded.count(needle), "match", "matches") if needle else None
 
     def action_search_next(self) -> None:
         self.search_step(forward=True)
@@ -798,6 +937,22 @@ class ReaderScreen(Screen):
             return
         article.select_range(found, found + len(needle_cf))
         article.scroll_to_span(found, found + len(needle_cf))
+        self.show_search_matches(haystack, needle_cf, found)
+
+    SEARCH_MARKS = 20_000  # matches highlighted at most (all are counted)
+
+    def show_search_matches(self, haystack: str, needle: str, found: int) -> None:
+        """Highlight every match and say which one is selected: "match 3/9"."""
+        total = haystack.count(needle)
+        position = haystack.count(needle, 0, found) + 1
+        if self._marked_search != (needle, len(haystack)):
+            self._marked_search = (needle, len(haystack))
+            spans, at, step = [], haystack.find(needle), max(1, len(needle))
+            while at >= 0 and len(spans) < self.SEARCH_MARKS:
+                spans.append((at, at + len(needle), "search", f"search:{at}"))
+                at = haystack.find(needle, at + step)
+            self.article.set_layer("search", spans)
+        self.say(f"“{self.last_search}”: match {position}/{total} · f3 next, shift+f3 previous", timeout=3)
 
     def on_key(self, event) -> None:
         if event.key == "escape":
@@ -858,7 +1013,11 @@ class ReaderScreen(Screen):
     def action_help(self) -> None:
         from tui.screens.help import HelpScreen
 
-        self.app.push_screen(HelpScreen(self.help_sections(), ArticleView.legend_text()))
+        from tui.panel_items import glossary
+        from tui.widgets.article_view import LegendFlow
+
+        legend = ArticleView.legend_text(self.article, separator="\t").split("\t", allow_blank=False)
+        self.app.push_screen(HelpScreen(self.help_sections(), LegendFlow(legend), glossary()))
 
     def action_panel_tab(self, tab: str) -> None:
         self.side_panel.choose_tab(tab)

@@ -9,7 +9,7 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 GROUPS = {
     "annotate": "Annotate", "suggest": "Suggestions", "select": "Select", "boundary": "Boundary",
-    "search": "Search", "file": "File", "app": "App", "article": "Article", "panel": "Panel",
+    "search": "Search", "file": "File", "app": "App", "article": "Article", "panel": "Panel", "view": "View",
 }
 
 
@@ -92,6 +92,13 @@ class AnnotateCommands(CommandListProvider):
                 tooltip = f"Tag the selection with {labels[index].name}"
             out.append((f"{group}: {description}", f"{tooltip} ({key})",
                         partial(screen.run_action, binding.action)))
+        from tui.layers import LAYERS
+
+        for layer in LAYERS:  # every layer by name, as in the layers menu (l)
+            shown = screen.layer_choice.get(layer.id, layer.default)
+            out.append((f"Layers: {'hide' if shown else 'show'} {layer.name}",
+                        f"{'Hide' if shown else 'Show'} {layer.words} (l: the layers menu)",
+                        partial(screen.toggle_layer, layer.id)))
         for kind, label in screen.suggestion_groups():
             name = f"{label} {kind}" if label else kind
             out.append((f"Suggestions: accept all {name} suggestions",

@@ -304,3 +304,43 @@ async def test_next_pressed_faster_than_the_reader_starts_leaves_one_working_rea
         await settle(pilot)
         assert [a.text for a in store.annotations(reader.document.sha256)] == [reader.document.text[:4]]
     store.close()
+
+
+async def test_analyse_all_shows_each_rows_progress_and_the_title_stays_readable_at_80_columns(story, tmp_path):
+    paths = [str(story / "strike.txt"), str(story / "council.txt")]
+    app, store = make_library(paths, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        library = app.library
+        seen: list[tuple[int, str | None]] = []
+        show = library.show_row_progress
+
+        def record(index, progress):
+            seen.append((index, progress))
+            show(index, progress)
+
+        library.show_row_progress = record
+        queued = []
+        start = library.analyse_entries
+
+        def spy(indexes):
+            queued.append(dict(library.table.progress))
+            return start(indexes)
+
+        library.analyse_entries = spy
+        await pilot.press("A")
+        await settle(pilot)
+        assert queued == [{0: "queued", 1: "queued"}]  # every row says it is waiting
+        for index in (0, 1):
+            steps = [progress for i, progress in seen if i == index]
+            assert steps[0] == "analysing…" and steps[-1] is None  # its own state, then its result
+            assert all(step.endswith("%") for step in steps[1:-1])
+        assert not library.table.progress
+        assert [e.status for e in app.entries] == ["analysed", "analysed"]
+        # The Title column keeps a readable width at 80 columns: whole titles are shown.
+        widths = dict((key, width) for key, _, width in LibraryTable.columns(80))
+        assert widths["title"] >= 28 and "status" in widths and "claims" in widths
+        text = screen_text(app)
+        for entry in app.entries:
+            assert entry.title[:28] in text
+    store.close()

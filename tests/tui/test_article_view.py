@@ -23,13 +23,14 @@ class ViewApp(App):
 
     CSS = "ArticleView { padding: 0; }"
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, **options) -> None:
         super().__init__()
         self.text = text
+        self.options = options
         self.moves: list[ArticleView.CursorMoved] = []
 
     def compose(self) -> ComposeResult:
-        yield ArticleView(self.text)
+        yield ArticleView(self.text, **self.options)
 
     def on_article_view_cursor_moved(self, message: ArticleView.CursorMoved) -> None:
         self.moves.append(message)
@@ -358,7 +359,7 @@ async def test_layers_render_with_their_component_style_and_combine():
         styles = {segment.text: segment.style for segment in strip}
         entity = view.get_component_rich_style("article-view--entity", partial=True)
         assert styles["Donald Trump"].color == entity.color
-        assert styles["Donald Trump"].underline  # claim underline combined with entity colour
+        assert not styles["Donald Trump"].underline and not styles[" would end."].underline  # claims: no underline
         assert styles["said "].bgcolor == view._style(("user",)).bgcolor
         assert styles[" war"].bgcolor == view._style(("user",)).bgcolor
         overlap = styles["the"]
@@ -386,6 +387,83 @@ async def test_focus_and_search_layers_have_their_own_colours():
         styles = {segment.text: segment.style for segment in view.render_line(0)}
         backgrounds = {styles["alpha"].bgcolor, styles["beta"].bgcolor, styles["gamma"].bgcolor, styles[" "].bgcolor}
         assert len(backgrounds) == 4
+
+
+async def test_claims_are_marked_in_the_margin_not_on_the_text():
+    text = "First claim here.\nNo claim in this one.\nA second claim."
+    app = ViewApp(text, margin_marks=True)
+    async with app.run_test(size=(40, 5)) as pilot:
+        view = app.query_one(ArticleView)
+        view.set_layer("claim", [(0, 17, "claim", "c1"), (40, 55, "claim", "c2")])
+        await pilot.pause()
+        rows = [list(view.render_line(y)) for y in range(3)]
+        assert [row[0].text for row in rows] == ["▎", " ", "▎"]
+        assert rows[0][0].style.color == view._style(("claim",)).color
+        assert "".join(segment.text for segment in rows[0])[1:].startswith("First claim here.")
+        width = view.scrollable_content_region.width
+        assert all(sum(len(segment.text) for segment in row) == width for row in rows)
+        assert not any(segment.style.underline for row in rows for segment in row)
+        # A click lands on the character under the mouse, the margin taken into account.
+        await pilot.click(ArticleView, offset=(1 + 6, 0))
+        assert view.cursor == 6
+        view.set_hidden_kinds({"claim"})
+        await pilot.pause()
+        assert view.render_line(0)[0].text == " "
+
+
+async def test_entity_types_have_distinct_colours_and_hidden_layers_are_not_drawn():
+    text = "Angela Merkel of the CDU visited Berlin on Monday."
+    app = ViewApp(text)
+    async with app.run_test(size=(60, 5)) as pilot:
+        view = app.query_one(ArticleView)
+        await pilot.press("end")
+        view.set_layer("entity", [(0, 13, "entity-person", "p"), (21, 24, "entity-org", "o"),
+                                  (33, 39, "entity-place", "g"), (43, 49, "entity-date", "d")])
+        await pilot.pause()
+        styles = {segment.text: segment.style for segment in view.render_line(0)}
+        colours = {styles[word].color for word in ("Angela Merkel", "CDU", "Berlin", "Monday")}
+        assert len(colours) == 4 and styles[" of the "].color not in colours
+        view.set_hidden_kinds({"entity-date", "entity-org"})
+        await pilot.pause()
+        styles = {segment.text: segment.style for segment in view.render_line(0)}
+        assert "Monday" not in styles and "CDU" not in styles  # drawn as plain text now
+        assert styles["Angela Merkel"].color in colours
+        assert [span.key for span in view.spans_at(44)] == []  # hidden: not "under the cursor" either
+        legend = ArticleView.legend_text(view, short=True).plain
+        assert "people" in legend and "dates" not in legend and "organisations" not in legend
+
+
+async def test_your_annotation_over_a_note_has_the_colour_the_legend_names():
+    text = "alpha beta gamma"
+    app = ViewApp(text)
+    async with app.run_test(size=(60, 5)) as pilot:
+        view = app.query_one(ArticleView)
+        await pilot.press("end")
+        view.set_layer("note", [(0, 10, "note", "n")])
+        view.set_layer("user", [(6, 16, "user", "u")])
+        await pilot.pause()
+        styles = {segment.text: segment.style for segment in view.render_line(0)}
+        over = styles["beta"].bgcolor
+        assert over == view._style(("user-note",)).bgcolor
+        assert over not in (styles["alpha "].bgcolor, styles[" gamma"].bgcolor)
+        legend = ArticleView.legend_text(view, short=True)
+        named = [span for span in legend.spans if legend.plain[span.start:span.end] == "yours on a note"]
+        assert named and named[0].style.bgcolor == over
+
+
+async def test_lines_are_capped_at_the_readable_width():
+    text = "word " * 200
+    app = ViewApp(text)
+    async with app.run_test(size=(200, 10)) as pilot:
+        view = app.query_one(ArticleView)
+        view.max_line_width = 60
+        await pilot.pause()
+        assert all(len(view.row_text(row).rstrip()) <= 60 for row in range(5))
+        assert len(view.row_text(0).rstrip()) > 50
+        assert view.render_line(0).cell_length == view.scrollable_content_region.width  # the rest of the row is blank, not garbage
+        view.max_line_width = 0
+        await pilot.pause()
+        assert len(view.row_text(0).rstrip()) > 150
 
 
 def test_legend_lists_every_kind_in_its_style():

@@ -41,6 +41,9 @@ COLUMNS = (
     ("mine", "Mine", 5),
 )
 SORT_LABELS = {"path": "input order", **{key: heading for key, heading, _ in COLUMNS}}
+TITLE_MIN = 28  # the title keeps at least this many cells: other columns give way first
+DROP_ORDER = ("date", "chars", "notes", "outlet")  # the columns left out first on a narrow screen
+QUEUED, ANALYSING = "queued", "analysing…"  # a row's state while "Analyse all" runs (then its percent)
 
 
 @dataclass
@@ -96,6 +99,7 @@ class LibraryTable(ScrollView, can_focus=True):
         self.entries = entries
         self.rows: list[int] = list(range(len(entries)))
         self.cursor = 0
+        self.progress: dict[int, str] = {}  # entry index -> "queued" / "41%" while "Analyse all" runs
 
     # -- data
 
@@ -162,14 +166,29 @@ class LibraryTable(ScrollView, can_focus=True):
         self.virtual_size = Size(0, len(self.rows))
 
     @staticmethod
-    def widths(width: int) -> list[int]:
-        fixed = sum(w for _, _, w in COLUMNS) + len(COLUMNS)  # one space after each column
-        return [max(width - fixed - 1, 10) if w == 0 else w for _, _, w in COLUMNS]
+    def columns(width: int) -> list[tuple[str, str, int]]:
+        """(key, heading, width) of the columns that fit: on a narrow screen the columns of
+        DROP_ORDER give way, so the title keeps a readable width (TITLE_MIN)."""
+        shown = list(COLUMNS)
+
+        def title_width() -> int:
+            fixed = sum(w for _, _, w in shown) + len(shown)  # one space after each column
+            return width - fixed - 1
+
+        for key in DROP_ORDER:
+            if title_width() >= TITLE_MIN:
+                break
+            shown = [column for column in shown if column[0] != key]
+        return [(key, heading, max(title_width(), 10) if w == 0 else w) for key, heading, w in shown]
+
+    @classmethod
+    def widths(cls, width: int) -> list[int]:
+        return [w for _, _, w in cls.columns(width)]
 
     @classmethod
     def header_text(cls, width: int, sort_key: str, reverse: bool) -> Text:
         text = Text(" ", no_wrap=True, end="")
-        for (key, heading, _), w in zip(COLUMNS, cls.widths(width)):
+        for key, heading, w in cls.columns(width):
             mark = (" ▼" if reverse else " ▲") if key == sort_key else ""
             cell = Text(heading + mark, style="bold")
             cell.truncate(w, pad=True)
@@ -177,18 +196,21 @@ class LibraryTable(ScrollView, can_focus=True):
             text.append(" ")
         return text
 
-    def row_text(self, entry: Entry, width: int) -> Text:
+    def row_text(self, entry: Entry, width: int, index: int | None = None) -> Text:
+        progress = self.progress.get(index) if index is not None else None
         values = {
             "title": entry.title, "outlet": entry.outlet or "—", "date": entry.date or "—",
             "chars": _length(entry.chars) if entry.loaded and entry.status != UNREADABLE else "",
-            "status": entry.status, "claims": _number(entry.claims), "notes": _number(entry.notes),
+            "status": progress or entry.status, "claims": _number(entry.claims), "notes": _number(entry.notes),
             "mine": _number(entry.mine),
         }
         text = Text(" ", no_wrap=True, end="")
-        for (key, _, _), w in zip(COLUMNS, self.widths(width)):
+        for key, _, w in self.columns(width):
             style = ""
             if key == "status":
                 style = {ANALYSED: "green", NOT_ANALYSED: "yellow", UNREADABLE: "red"}.get(entry.status, "dim")
+                if progress:
+                    style = "bold cyan" if progress != QUEUED else "cyan"
             cell = safe_line(values[key], w, style=style)
             if key in ("chars", "claims", "notes", "mine"):
                 cell.align("right", w)
@@ -204,7 +226,7 @@ class LibraryTable(ScrollView, can_focus=True):
         if not (0 <= row < len(self.rows)):
             return Strip.blank(width, self.rich_style)
         entry = self.entries[self.rows[row]]
-        text = self.row_text(entry, width)
+        text = self.row_text(entry, width, self.rows[row])
         base = self.rich_style
         if row == self.cursor:
             base = base + self.get_component_rich_style("library-table--cursor")
@@ -326,7 +348,8 @@ class LibraryScreen(Screen):
         if self.loaded < total:
             parts.append(f"reading {self.loaded}/{total}…")
         if self.analysing:
-            parts.append("analysing…")
+            left = len(self.table.progress)
+            parts.append(f"analysing: {left} to go" if left else "analysing…")
         if self.needle:
             parts.append("filter: ")
         text = Text(" · ".join(parts), no_wrap=True, end="")
@@ -381,33 +404,69 @@ class LibraryScreen(Screen):
         if self.analysing:
             self.notify("Already analysing", timeout=2, markup=False)
             return
-        todo = [e.path for e in self.entries if e.status in (NOT_ANALYSED,)]
+        todo = [index for index, e in enumerate(self.entries) if e.status in (NOT_ANALYSED,)]
         if not todo:
             self.notify("Every readable article is analysed already (wait for the list to be read)", timeout=3,
                         markup=False)
             return
         self.analysing = True
+        self.table.progress = {index: QUEUED for index in todo}
+        self.table.refresh()
         self.show_status()
-        self.analyse_paths(todo)
+        self.analyse_entries(todo)
 
     @work(thread=True, exclusive=True, group="library-analysis", exit_on_error=False, description="analyse all")
-    def analyse_paths(self, paths: list[str]) -> None:
-        from annotations.batch import analyse_many
+    def analyse_entries(self, indexes: list[int]) -> None:
+        """One article after the other, each row showing how far its analysis is."""
+        from annotations.analysis import AnalysisCancelled, analyze
+        from annotations.document import DocumentError
+        from annotations.inputs import load_input
 
         worker = get_current_worker()
+        call = self.app.call_from_thread
         try:
-            # one process: forking from a thread of the TUI is not safe (annotate analyze --jobs N is)
-            for item in analyse_many(paths, jobs=1, archive=self.archive, cancel=worker.cancelled_event):
-                if item.ok:
-                    self.app.call_from_thread(self.refresh_entry, item.result["document"]["sha256"], item.result)
+            for index in indexes:
+                if worker.is_cancelled:
+                    return
+                call(self.show_row_progress, index, ANALYSING)
+                try:
+                    document = load_input(self.entries[index].path, self.archive)
+                except DocumentError as error:
+                    call(self.show_row_progress, index, None)
+                    call(self.notify, str(error), title="Cannot analyse", severity="warning", markup=False)
+                    continue
+                # the worker thread throttles itself: a row is redrawn at most every whole percent
+                shown = [-1]
+
+                def progress(fraction: float, index: int = index) -> None:
+                    percent = int(fraction * 100)
+                    if percent != shown[0] and percent > 0:
+                        shown[0] = percent
+                        call(self.show_row_progress, index, f"{percent}%")
+
+                result = analyze(document, progress=progress, cancel=worker.cancelled_event)
+                call(self.show_row_progress, index, None)
+                call(self.refresh_entry, result["document"]["sha256"], result)
+        except AnalysisCancelled:
+            return
         except Exception as error:  # noqa: BLE001 - shown, never raised into the UI
-            self.app.call_from_thread(self.notify, f"Analysis stopped: {type(error).__name__}: {error}",
-                                      severity="error", markup=False)
+            call(self.notify, f"Analysis stopped: {type(error).__name__}: {error}", severity="error", markup=False)
         finally:
-            self.app.call_from_thread(self.analysis_done)
+            if not worker.is_cancelled:
+                call(self.analysis_done)
+
+    def show_row_progress(self, index: int, progress: str | None) -> None:
+        if progress is None:
+            self.table.progress.pop(index, None)
+        else:
+            self.table.progress[index] = progress
+        self.table.refresh()
+        self.show_status()
 
     def analysis_done(self) -> None:
         self.analysing = False
+        self.table.progress.clear()
+        self.table.refresh()
         self.show_status()
 
     # -- help

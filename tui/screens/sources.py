@@ -22,6 +22,7 @@ from textual.worker import get_current_worker
 
 from annotations.corpus import ClaimRef, Corpus, build_corpus
 from annotations.library import ANALYSED, Entry
+from tui.panel_items import count
 from tui.safe_text import safe, safe_line
 
 CONTRADICTIONS = "contradictions"
@@ -116,8 +117,8 @@ class SourcesScreen(Screen):
         self.corpus = message.corpus
         corpus = self.corpus
         self.query_one("#sources-status", Static).update(Text(
-            f"{corpus.analysed} of {corpus.total} articles analysed · {len(corpus.sources)} sources · "
-            f"{len(corpus.claims)} claims · {len(corpus.contradictions)} contradictions across articles"
+            f"{corpus.analysed} of {count(corpus.total, 'article')} analysed · {count(len(corpus.sources), 'source')} · "
+            f"{count(len(corpus.claims), 'claim')} · {count(len(corpus.contradictions), 'contradiction')} across articles"
             + ("" if corpus.analysed == corpus.total else " · press A in the library to analyse the rest")))
         self.fill_sources()
 
@@ -137,8 +138,8 @@ class SourcesScreen(Screen):
                 continue
             roles = "/".join(sorted(source.roles))
             prompt = safe_line(source.name, 40, style="bold")
-            prompt.append(f"  {len(source.claims)} claim{'s' if len(source.claims) != 1 else ''} in "
-                          f"{source.articles} article{'s' if source.articles != 1 else ''} · {roles}", "dim")
+            prompt.append(f"  {count(len(source.claims), 'claim')} in {count(source.articles, 'article')} · {roles}",
+                          "dim")
             options.append(Option(prompt))
             self.keys.append(source.key)
         listing = self.query_one("#sources-list", OptionList)
@@ -189,7 +190,7 @@ class SourcesScreen(Screen):
         else:
             source = next(s for s in self.corpus.sources if s.key == key)
             heading = safe_line(source.name, 60, style="bold")
-            heading.append(f" — {len(source.claims)} claims in {source.articles} articles", "dim")
+            heading.append(f" — {count(len(source.claims), 'claim')} in {count(source.articles, 'article')}", "dim")
             title.update(heading)
             for claim in source.claims:
                 options.append(Option(self.claim_prompt(claim)))

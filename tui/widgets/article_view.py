@@ -70,6 +70,7 @@ from textual.scroll_view import ScrollView
 from textual.scrollbar import ScrollBar, ScrollBarRender
 from textual.strip import Strip
 
+from tui.layers import ENTITY_LAYERS
 from tui.safe_text import display_text
 
 __all__ = ["ArticleView", "Span", "LEGEND", "KINDS"]
@@ -84,14 +85,16 @@ class Span(NamedTuple):
     key: str
 
 
-KINDS = ("entity", "claim", "note", "user", "focus", "search")
-"""Span kinds the view knows how to draw."""
+ENTITY_KINDS = tuple(layer.id for layer in ENTITY_LAYERS)
+KINDS = ("entity", *ENTITY_KINDS, "claim", "note", "user", "focus", "search")
+"""Span kinds the view knows how to draw (``entity-person`` ...: an entity of that type)."""
 
 LEGEND: list[tuple[str, str]] = [
-    ("entity", "entity"),
-    ("claim", "claim"),
+    *((layer.id, layer.name) for layer in ENTITY_LAYERS),
+    ("claim", "▎claim"),
     ("note", "reliability note"),
-    ("user", "your annotation"),
+    ("user", "yours"),
+    ("user-note", "yours on a note"),
     ("user-overlap", "overlapping annotations"),
     ("focus", "chosen item"),
     ("search", "search match"),
@@ -99,12 +102,17 @@ LEGEND: list[tuple[str, str]] = [
 ]
 """(kind, description) for a legend line; the kind names a component class."""
 
+SHORT_LEGEND = ("claim", "note", "user", "user-note", "search")
+"""What the reader's one-line legend names besides the entity types shown."""
+
 # The order in which component styles are stacked (later wins for colours).
 _STYLE_ORDER = (
     "entity",
+    *ENTITY_KINDS,
     "note",
     "claim",
     "user",
+    "user-note",
     "user-overlap",
     "search",
     "focus",
@@ -117,9 +125,11 @@ _ORDER_INDEX = {name: index for index, name in enumerate(_STYLE_ORDER)}
 # DEFAULT_CSS in spirit (theme colours are only known to a mounted widget).
 _FALLBACK_STYLES = {
     "entity": Style(color="bright_cyan", bold=True),
-    "claim": Style(underline=True),
+    **{layer.id: Style(color=layer.colour) for layer in ENTITY_LAYERS},
+    "claim": Style(color="#8a8a8a"),
     "note": Style(bgcolor="#5f4b00"),
     "user": Style(bgcolor="#1f5f2f"),
+    "user-note": Style(bgcolor="#00707a"),
     "user-overlap": Style(bgcolor="#2f8f3f", bold=True, underline=True),
     "focus": Style(bgcolor="#204a87", bold=True),
     "search": Style(bgcolor="#7a3d8a"),
@@ -177,6 +187,26 @@ _ABBREVIATIONS = frozenset(
     "inc ltd co corp dept approx est fig vol".split()
 )
 _sentence_break = _LazyPattern(r"(?<=[.!?\u2026])[\"'\u201d\u2019)\]]*\s+")
+
+
+class LegendFlow:
+    """Legend entries in rows as wide as the space, an entry never split across rows."""
+
+    def __init__(self, entries: list[Text], separator: str = "  ") -> None:
+        self.entries = entries
+        self.separator = separator
+
+    def __rich_console__(self, console, options):
+        width = options.max_width
+        line = Text(end="\n")
+        for entry in self.entries:
+            if line.cell_len and line.cell_len + len(self.separator) + entry.cell_len > width:
+                yield line
+                line = Text(end="\n")
+            if line.cell_len:
+                line.append(self.separator)
+            line.append_text(entry)
+        yield line
 
 
 class _WholeCellScrollBar(ScrollBarRender):
@@ -261,6 +291,8 @@ class ArticleView(ScrollView, can_focus=True):
         "article-view--note",
         "article-view--user",
         "article-view--user-overlap",
+        "article-view--user-note",
+        *(f"article-view--{layer.id}" for layer in ENTITY_LAYERS),
         "article-view--focus",
         "article-view--search",
         "article-view--cursor",
@@ -270,10 +302,12 @@ class ArticleView(ScrollView, can_focus=True):
     | Class | Description |
     | :- | :- |
     | `article-view--entity` | A named entity found by the analysis. |
-    | `article-view--claim` | A claim (underlined, combines with the others). |
+    | `article-view--entity-person` ... | An entity of one type (see ``tui.layers``). |
+    | `article-view--claim` | The margin mark of rows in a claim (with ``margin_marks``). |
     | `article-view--note` | A span with a reliability note. |
     | `article-view--user` | The user's own annotation. |
     | `article-view--user-overlap` | Two or more of the user's annotations overlap. |
+    | `article-view--user-note` | The user's annotation over a reliability note. |
     | `article-view--focus` | The item chosen in the side panel. |
     | `article-view--search` | A search match. |
     | `article-view--cursor` | The cursor cell. |
@@ -288,9 +322,10 @@ class ArticleView(ScrollView, can_focus=True):
         overflow-y: scroll;
         padding: 0 1;
         & > .article-view--entity { color: $text-accent; text-style: bold; }
-        & > .article-view--claim { text-style: underline; }
+        & > .article-view--claim { color: $text-muted; }
         & > .article-view--note { background: $warning 30%; }
         & > .article-view--user { background: $success 30%; }
+        & > .article-view--user-note { background: #00707a; }
         & > .article-view--user-overlap { background: $success 65%; text-style: bold underline; }
         & > .article-view--focus { background: $primary 55%; text-style: bold; }
         & > .article-view--search { background: $secondary 55%; }
@@ -299,7 +334,9 @@ class ArticleView(ScrollView, can_focus=True):
         &:blur > .article-view--cursor { text-style: underline; }
         &:focus { background-tint: $foreground 3%; }
     }
-    """
+    """ + "".join(
+        f"ArticleView > .article-view--{layer.id} {{ color: {layer.colour}; }}\n" for layer in ENTITY_LAYERS
+    )
 
     BINDINGS = [
         Binding("left", "cursor_left", "Left", show=False, id="article.left", tooltip="Cursor one character left"),
@@ -358,8 +395,15 @@ class ArticleView(ScrollView, can_focus=True):
         id: str | None = None,
         classes: str | None = None,
         disabled: bool = False,
+        margin_marks: bool = False,
     ) -> None:
+        """``margin_marks``: a one-cell margin on the left marks the rows of a claim
+        (quieter than underlining most of the article); style the view with no left
+        padding then, the margin takes its place."""
         super().__init__(name=name, id=id, classes=classes, disabled=disabled)
+        self._gutter = 1 if margin_marks else 0
+        self._max_line_width = 0  # 0: lines as wide as the view
+        self._hidden: frozenset[str] = frozenset()
         self._cursor = 0
         self._anchor: int | None = None
         self._goal_x: int | None = None
@@ -410,12 +454,39 @@ class ArticleView(ScrollView, can_focus=True):
             self._post_cursor_moved()
 
     def _content_width(self) -> int:
-        """Width to wrap at: the content width, or (before the first layout) the width
-        already used, else 80."""
-        width = self.scrollable_content_region.width
+        """Width to wrap at: the content width (less the margin, at most the readable
+        width when one is set), or (before the first layout) the width already used, else 80."""
+        width = self.scrollable_content_region.width - self._gutter
         if width > 0:
+            if self._max_line_width:
+                width = min(width, self._max_line_width)
             return width
         return self._wrap_width or 80
+
+    @property
+    def max_line_width(self) -> int:
+        """The widest a row may be (cells; 0: the view's width). Wide terminals keep a readable line."""
+        return self._max_line_width
+
+    @max_line_width.setter
+    def max_line_width(self, width: int) -> None:
+        self._max_line_width = max(0, int(width))
+        if self.is_mounted:
+            self._ensure_wrap(check=True)
+            self.refresh()
+
+    @property
+    def hidden_kinds(self) -> frozenset[str]:
+        """Span kinds that are kept but not drawn (layers switched off)."""
+        return self._hidden
+
+    def set_hidden_kinds(self, kinds: Iterable[str]) -> None:
+        hidden = frozenset(kinds)
+        if hidden != self._hidden:
+            self._hidden = hidden
+            self._strip_cache.clear()
+            if self.is_mounted:
+                self.refresh()
 
     def _estimate(self, length: int, width: int) -> int:
         return length // width + 1
@@ -738,10 +809,11 @@ class ArticleView(ScrollView, can_focus=True):
 
     def spans_at(self, offset: int) -> list[Span]:
         """Every span (all layers) covering ``offset``, innermost (shortest) first."""
+        hidden = self._hidden
         spans = [
             span
             for span in self._spans_in(offset, offset + 1)
-            if span.start <= offset < max(span.end, span.start + 1)
+            if span.start <= offset < max(span.end, span.start + 1) and span.kind not in hidden
         ]
         spans.sort(key=lambda span: (span.end - span.start, span.start, span.kind))
         return spans
@@ -775,14 +847,20 @@ class ArticleView(ScrollView, can_focus=True):
         return style
 
     @classmethod
-    def legend_text(cls, view: "ArticleView | None" = None, separator: str = "  ") -> Text:
-        """A legend line: each kind's description drawn in its own style.
+    def legend_text(cls, view: "ArticleView | None" = None, separator: str = "  ", short: bool = False) -> Text:
+        """A legend: each kind's description drawn in its own style (wraps between entries).
 
         Called on the class it uses fixed colours; pass a mounted view to use the
-        theme's colours (``ArticleView.legend_text(view)``).
+        theme's colours (``ArticleView.legend_text(view)``). ``short``: only the layers
+        that view shows, and the marks a reader meets most (the reader's legend line).
         """
-        text = Text(no_wrap=True, overflow="ellipsis", end="")
-        for index, (kind, description) in enumerate(LEGEND):
+        text = Text(end="")
+        hidden = view.hidden_kinds if view is not None else frozenset()
+        entries = [
+            (kind, description) for kind, description in LEGEND
+            if not short or (kind not in hidden and (kind in ENTITY_KINDS or kind in SHORT_LEGEND))
+        ]
+        for index, (kind, description) in enumerate(entries):
             if index:
                 text.append(separator)
             if view is not None and view.is_mounted:
@@ -791,6 +869,11 @@ class ArticleView(ScrollView, can_focus=True):
                 style = _FALLBACK_STYLES.get(kind, Style())
             text.append(description, style)
         return text
+
+    def legend_flow(self) -> LegendFlow:
+        """The reader's legend: the shown layers and the marks met most, wrapped between entries."""
+        legend = self.legend_text(self, separator="\t", short=True)
+        return LegendFlow(legend.split("\t", allow_blank=False))
 
     # ----- rendering ------------------------------------------------------------------------
 
@@ -817,11 +900,15 @@ class ArticleView(ScrollView, can_focus=True):
 
     def render_line(self, y: int) -> Strip:
         width = self._wrap_width or self._content_width()
+        full = max(self.scrollable_content_region.width, width + self._gutter)
         located = self._locate(int(self.scroll_y) + y)
         if located is None:
-            return Strip.blank(width, self._style(()))
+            return Strip.blank(full, self._style(()))
         start, end, last = self._row_bounds(*located)
-        return self._row_strip(start, end, last, width)
+        strip = self._row_strip(start, end, last, width)
+        if strip.cell_length < full:  # lines capped at a readable width
+            strip = strip.extend_cell_length(full, self._style(()))
+        return strip
 
     def _row_strip(self, start: int, end: int, last: bool, width: int) -> Strip:
         cursor = self._cursor
@@ -850,13 +937,17 @@ class ArticleView(ScrollView, can_focus=True):
         length = end - start
         marks: list[tuple[int, int, str]] = []
         user_ranges: list[tuple[int, int]] = []
+        hidden = self._hidden
+        in_claim = False
         for span in self._spans_in(start, end):
             a = max(span.start, start) - start
             b = min(span.end, end) - start
-            if a >= b:
+            if a >= b or span.kind in hidden:
                 continue
             kind = span.kind if span.kind in _ORDER_INDEX else "user"
-            if kind == "user":
+            if kind == "claim":
+                in_claim = True  # a claim is marked in the margin, not on the text
+            elif kind == "user":
                 user_ranges.append((a, b))
             else:
                 marks.append((a, b, kind))
@@ -890,15 +981,18 @@ class ArticleView(ScrollView, can_focus=True):
             cuts.add(a)
             cuts.add(b)
         points = sorted(cut for cut in cuts if 0 <= cut <= length)
-        segments: list[Segment] = []
         base = self._style(())
+        segments: list[Segment] = []
+        if self._gutter:
+            segments.append(Segment("▎", self._style(("claim",))) if in_claim else Segment(" ", base))
+            width += self._gutter
         for a, b in zip(points, points[1:]):
             if a >= b:
                 continue
             names = {kind for ma, mb, kind in marks if ma <= a and mb >= b}
             users = sum(1 for ua, ub in user_ranges if ua <= a and ub >= b)
             if users == 1:
-                names.add("user")
+                names.add("user-note" if "note" in names else "user")
             elif users > 1:
                 names.add("user-overlap")
             style = self._style(tuple(sorted(names, key=_ORDER_INDEX.__getitem__))) if names else base
@@ -909,7 +1003,7 @@ class ArticleView(ScrollView, can_focus=True):
                 names.add("selection")
             segments.append(Segment(" ", self._style(tuple(sorted(names, key=_ORDER_INDEX.__getitem__)))))
         if single:
-            cells = length + (1 if cursor is not None and cursor >= length else 0)
+            cells = length + (1 if cursor is not None and cursor >= length else 0) + self._gutter
         else:
             # Measure as Textual will: segment by segment.
             cells = sum(cell_len(segment.text) for segment in segments)
@@ -922,7 +1016,7 @@ class ArticleView(ScrollView, can_focus=True):
         strip = Strip(segments, cells)
         if cursor is not None:
             # The cursor may sit on a space hanging past the edge: draw it in the last cell.
-            cursor_cell = cell_len(shown[:cursor]) if cursor <= length else strip.cell_length
+            cursor_cell = cell_len(shown[:cursor]) + self._gutter if cursor <= length else strip.cell_length
             if cursor_cell >= width:
                 strip = strip.crop(0, width - 1) if width > 1 else Strip([])
                 strip = Strip([*strip, Segment(" ", self._style(("cursor",)))])
@@ -1313,6 +1407,7 @@ class ArticleView(ScrollView, can_focus=True):
 
     def _offset_from_mouse(self, event: events.MouseEvent) -> int:
         x, y = event.get_content_offset_capture(self)
+        x -= self._gutter
         row = max(0, int(self.scroll_y) + y)
         offset = self.offset_at_row(row, max(0, x))
         return len(self._text) if offset is None else offset
