@@ -32,6 +32,7 @@ opened), ``annotations`` (``Annotation.to_dict()``), ``history`` (undo entries, 
 from __future__ import annotations
 
 import contextlib
+import copy
 import dataclasses
 import glob
 import os
@@ -47,9 +48,9 @@ from typing import Any, Iterable, Iterator
 from tinydb import TinyDB
 from tinydb.storages import Storage
 
-from annotations import __version__, history
+from annotations import __version__, history, sessions
 from annotations.anchoring import reanchor
-from annotations.errors import EXIT_ENVIRONMENT, StoreError
+from annotations.errors import EXIT_BAD_INPUT, EXIT_ENVIRONMENT, StoreError
 from annotations.model import Annotation, check_span, now_iso, quote_context
 from annotations.store_file import (
     ANNOTATIONS, DOCUMENTS, HISTORY, ID_FIELD, META_TABLE, REJECTIONS, SCHEMA_VERSION, SHA_FIELD, STORE_SCHEMA,
@@ -480,8 +481,12 @@ class Store:
         self._index: Index | None = None
         self._index_generation = -1
         self._texts: dict[str, str] = {}
+        # The document records this instance registered: a save re-creates its record
+        # when another instance replaced it meanwhile (see _resolve_documents).
+        self._registered: dict[str, dict] = {}
         self._seen_token: bytes | None = None
         self.read_only = False
+        self.session = sessions.start()
 
     # -- plumbing
 
@@ -516,6 +521,7 @@ class Store:
             try:
                 yield tx
                 if tx.changed:
+                    self._resolve_documents(tx)
                     self._ensure_meta(data)
                     self._daily_backup()
                     self._storage.write(data, tx.changed_keys)
@@ -525,6 +531,27 @@ class Store:
                 self._storage.drop_cache()
                 self._index = None
                 raise
+
+    def _resolve_documents(self, tx: Transaction) -> None:
+        """Under the lock, before writing: every record this save touches must belong to
+        a document record that exists now. Another instance may have replaced this
+        instance's document meanwhile (the file changed and was opened or exported
+        there); the record is then written again as this instance registered it, so the
+        next open or export of the file moves the new annotations onto the new text
+        like every other one (issue 12: a tag confirmed on screen is never lost)."""
+        for table in (ANNOTATIONS, HISTORY, REJECTIONS):
+            keys = tx.changed_keys.get(table, ())
+            rows = tx.data.get(table, {})
+            for key in keys:
+                record = rows.get(key)
+                if record is None:
+                    continue
+                sha = record[SHA_FIELD[table]]
+                if tx.get(DOCUMENTS, sha) is None and sha in self._registered:
+                    tx.put(DOCUMENTS, {**self._registered[sha], "last_opened": now_iso()})
+
+    def _owns(self, session: Any) -> bool:
+        return sessions.owns(self.session, session)
 
     def _lock_depth_nested(self) -> bool:
         return self._lock._depth > 1
@@ -566,6 +593,7 @@ class Store:
 
     def close(self) -> None:
         with self._mutex:
+            sessions.end(self.session)
             self._lock.close()
             self.db.close()
 
@@ -598,53 +626,83 @@ class Store:
 
     def register_document(self, document) -> ReanchorReport:
         """Record that ``document`` was opened; move a changed file's annotations onto it."""
+        self._texts[document.sha256] = document.text
+        with self._transaction() as tx:
+            report, record = self._register_in(tx, document)
+        self._registered[document.sha256] = record
+        return report
+
+    def _register_in(self, tx: Transaction, document) -> tuple[ReanchorReport, dict]:
         sha = document.sha256
         path = _display_path(document.path)
         now = now_iso()
-        self._texts[sha] = document.text
         report = ReanchorReport()
-        with self._transaction() as tx:
-            record = tx.get(DOCUMENTS, sha)
-            first_opened = record["first_opened"] if record else now
-            older = []
-            if path and not path.startswith("<") and path != "-":
-                older = [
-                    row
-                    for row in tx.data.get(DOCUMENTS, {}).values()
-                    if row.get("path") == path and row["sha256"] != sha
-                ]
-            for old in older:
-                report.old_shas.append(old["sha256"])
-                first_opened = min(first_opened, old.get("first_opened", now))
-                previous = [Annotation.from_dict(r) for r in tx.records(ANNOTATIONS, old["sha256"])]
-                placed, lost = reanchor(previous, document.text, sha)
-                before = {a.id: a for a in previous}
-                for annotation in placed:
-                    old_annotation = before[annotation.id]
-                    if (old_annotation.start, old_annotation.end) == (annotation.start, annotation.end):
-                        report.unchanged += 1
-                    else:
-                        report.moved += 1
-                    tx.put(ANNOTATIONS, annotation.to_dict())
-                for annotation in lost:
-                    report.orphaned += 1
-                    tx.put(ANNOTATIONS, annotation.to_dict())
-                # Undo entries and rejections point at the old text's offsets: drop them.
-                for table in (HISTORY, REJECTIONS):
-                    for row in tx.records(table, old["sha256"]):
-                        tx.delete(table, row["id"])
-                tx.delete(DOCUMENTS, old["sha256"])
-            tx.put(
-                DOCUMENTS,
-                {
-                    "sha256": sha,
-                    "path": path,
-                    "chars": len(document.text),
-                    "first_opened": first_opened,
-                    "last_opened": now,
-                },
-            )
-        return report
+        record = tx.get(DOCUMENTS, sha)
+        first_opened = record["first_opened"] if record else now
+        for old in self._older_records(tx.data, document):
+            report.old_shas.append(old["sha256"])
+            first_opened = min(first_opened, old.get("first_opened", now))
+            previous = [Annotation.from_dict(r) for r in tx.records(ANNOTATIONS, old["sha256"])]
+            placed, lost = reanchor(previous, document.text, sha)
+            before = {a.id: a for a in previous}
+            for annotation in placed:
+                old_annotation = before[annotation.id]
+                if (old_annotation.start, old_annotation.end) == (annotation.start, annotation.end):
+                    report.unchanged += 1
+                else:
+                    report.moved += 1
+                tx.put(ANNOTATIONS, annotation.to_dict())
+            for annotation in lost:
+                report.orphaned += 1
+                tx.put(ANNOTATIONS, annotation.to_dict())
+            # Undo entries and rejections point at the old text's offsets: drop them.
+            for table in (HISTORY, REJECTIONS):
+                for row in tx.records(table, old["sha256"]):
+                    tx.delete(table, row["id"])
+            tx.delete(DOCUMENTS, old["sha256"])
+        record = {
+            "sha256": sha,
+            "path": path,
+            "chars": len(document.text),
+            "first_opened": first_opened,
+            "last_opened": now,
+        }
+        tx.put(DOCUMENTS, record)
+        return report, record
+
+    @staticmethod
+    def _older_records(data: dict, document) -> list[dict]:
+        """Other texts recorded for the document's path (it changed since)."""
+        path = _display_path(document.path)
+        if not path or path.startswith("<") or path == "-":
+            return []
+        return [
+            row for row in data.get(DOCUMENTS, {}).values()
+            if row.get("path") == path and row["sha256"] != document.sha256
+        ]
+
+    def annotations_for(self, document) -> list[Annotation]:
+        """The document's annotations as ``annotate export`` shows them: when the store
+        holds other texts of its path (the file changed), those annotations are moved onto
+        this text first, saved like an open; a store that cannot be written (read-only
+        folder or file system) does it in memory only and saves nothing."""
+        with self._mutex:
+            data, _index = self._snapshot()
+            if not self._older_records(data, document):
+                return self.annotations(document.sha256)
+        try:
+            self.register_document(document)
+        except StoreError as error:
+            if error.exit_code != EXIT_ENVIRONMENT:
+                raise
+            with self._mutex:
+                data, _index = self._snapshot()
+                scratch = copy.deepcopy(data)
+            tx = Transaction(scratch, Index(scratch))
+            self._register_in(tx, document)
+            found = [Annotation.from_dict(row) for row in tx.records(ANNOTATIONS, document.sha256)]
+            return sorted(found, key=_position)
+        return self.annotations(document.sha256)
 
     def documents(self) -> list[dict]:
         """Every document, most recently opened first, with ``annotations`` (all kept,
@@ -724,7 +782,7 @@ class Store:
             rows = data.get(ANNOTATIONS, {})
             keys = index.keys[ANNOTATIONS]
             result = [Annotation.from_dict(rows[keys[i]]) for i in index.by_sha[ANNOTATIONS].get(sha, ())]
-        result.sort(key=lambda a: (a.start is None, a.start or 0, -(a.end or 0), a.created, a.id))
+        result.sort(key=_position)
         return result
 
     def get(self, ann_id: str) -> Annotation | None:
@@ -768,7 +826,7 @@ class Store:
                 if tx.get(ANNOTATIONS, annotation.id) is not None:
                     raise ValueError(f"annotation {annotation.id} already exists")
             changes = [history.change(ANNOTATIONS, r["id"], None, r) for r in records]
-            history.record(tx, sha, description or f"add {len(records)} annotations", changes)
+            self._record(tx, sha, description or f"add {len(records)} annotations", changes)
         return annotations
 
     def update(self, ann_id: str, text_source: str | None = None, **changes: Any) -> Annotation:
@@ -804,8 +862,8 @@ class Store:
             if new == old:
                 return old
             new.modified = now_iso()
-            history.record(
-                tx, old.doc_sha, _describe_update(old, new), [history.change(ANNOTATIONS, ann_id, current, new.to_dict())]
+            self._record(
+                tx, new.doc_sha, _describe_update(old, new), [history.change(ANNOTATIONS, ann_id, current, new.to_dict())]
             )
         return new
 
@@ -816,7 +874,7 @@ class Store:
             if current is None:
                 raise KeyError(f"no annotation {ann_id}")
             old = Annotation.from_dict(current)
-            history.record(tx, old.doc_sha, f"remove {old.describe()}", [history.change(ANNOTATIONS, ann_id, current, None)])
+            self._record(tx, old.doc_sha, f"remove {old.describe()}", [history.change(ANNOTATIONS, ann_id, current, None)])
         return old
 
     def remove_many(self, ann_ids: Iterable[str], description: str | None = None) -> int:
@@ -833,7 +891,7 @@ class Store:
                     raise KeyError(f"no annotation {ann_id}")
                 sha = sha or current["doc_sha"]
                 changes.append(history.change(ANNOTATIONS, ann_id, current, None))
-            history.record(tx, sha, description or f"remove {len(changes)} annotations", changes)
+            self._record(tx, sha, description or f"remove {len(changes)} annotations", changes)
         return len(ann_ids)
 
     # -- suggestions the user rejected
@@ -845,7 +903,7 @@ class Store:
             if tx.get(REJECTIONS, record_id) is not None:
                 return False
             record = {"id": record_id, "doc_sha": sha, "key": key, "created": now_iso()}
-            history.record(tx, sha, description or f"reject suggestion {key}", [history.change(REJECTIONS, record_id, None, record)])
+            self._record(tx, sha, description or f"reject suggestion {key}", [history.change(REJECTIONS, record_id, None, record)])
         return True
 
     def unreject_suggestion(self, sha: str, key: str) -> bool:
@@ -854,7 +912,7 @@ class Store:
             current = tx.get(REJECTIONS, record_id)
             if current is None:
                 return False
-            history.record(tx, sha, f"restore suggestion {key}", [history.change(REJECTIONS, record_id, current, None)])
+            self._record(tx, sha, f"restore suggestion {key}", [history.change(REJECTIONS, record_id, current, None)])
         return True
 
     def rejected_suggestions(self, sha: str) -> set[str]:
@@ -865,25 +923,36 @@ class Store:
 
     # -- undo / redo
 
+    def _record(self, tx: Transaction, sha: str, description: str, changes: list[dict]) -> dict:
+        return history.record(tx, sha, description, changes, session=self.session, owns=self._owns)
+
     def undo(self, sha: str) -> str | None:
-        """Undo the document's last change; what was undone, or None when nothing is left."""
+        """Undo this instance's last change of the document (or one a closed instance
+        left); what was undone, or None when nothing is left. StoreError (exit 2) when
+        another running instance changed the same annotation since."""
         with self._transaction() as tx:
-            return history.undo(tx, sha)
+            try:
+                return history.undo(tx, sha, self._owns)
+            except history.Conflict as conflict:
+                raise StoreError(str(conflict), EXIT_BAD_INPUT) from None
 
     def redo(self, sha: str) -> str | None:
-        """Redo the last undone change; what was redone, or None."""
+        """Redo this instance's last undone change; what was redone, or None."""
         with self._transaction() as tx:
-            return history.redo(tx, sha)
+            try:
+                return history.redo(tx, sha, self._owns)
+            except history.Conflict as conflict:
+                raise StoreError(str(conflict), EXIT_BAD_INPUT) from None
 
     def can_undo(self, sha: str) -> bool:
         with self._mutex:
             data, index = self._snapshot()
-            return history.can_undo(Transaction(data, index), sha)
+            return history.can_undo(Transaction(data, index), sha, self._owns)
 
     def can_redo(self, sha: str) -> bool:
         with self._mutex:
             data, index = self._snapshot()
-            return history.can_redo(Transaction(data, index), sha)
+            return history.can_redo(Transaction(data, index), sha, self._owns)
 
     def history(self, sha: str) -> list[dict]:
         """The document's undo entries, oldest first: {seq, time, description, undone}."""
@@ -893,6 +962,11 @@ class Store:
                 {k: entry[k] for k in ("seq", "time", "description", "undone")}
                 for entry in history.entries(Transaction(data, index), sha)
             ]
+
+
+def _position(a: Annotation) -> tuple:
+    """Placed annotations by position, then orphans."""
+    return (a.start is None, a.start or 0, -(a.end or 0), a.created, a.id)
 
 
 def _describe_update(old: Annotation, new: Annotation) -> str:

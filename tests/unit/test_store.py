@@ -537,3 +537,45 @@ def test_the_file_is_parsed_once_from_the_check_to_the_first_change(db_file, see
     assert len(parses) == 1
     assert sorted(a.text for a in reopened.annotations(seed_doc.sha256)) == ["Kursk", "Vladimir Putin"]
     reopened.close()
+
+
+# --------------------------------------------------------------------------- issue 12: stale documents
+
+
+def _exported_quotes(db_file, document) -> list[str]:
+    from annotations.export import export_document
+
+    reader = open_store(db_file)
+    try:
+        payload = json.loads(export_document(reader, document, "json"))
+    finally:
+        reader.close()
+    return sorted(record["text"] for record in payload["annotations"])
+
+
+@pytest.mark.parametrize("outside", ["export", "second reader"])
+def test_a_tag_saved_after_the_article_was_reregistered_elsewhere_is_kept(tmp_path, db_file, outside):
+    """Issue 12 point 1: reader tags, the file changes and is registered again by another
+    instance, the reader tags again: both tags reach ``annotate export`` of the file."""
+    from annotations.document import load_document
+    from annotations.export import export_document
+
+    article = tmp_path / "article.txt"
+    article.write_text("Alpha met Beta in Gamma.\nDelta stayed home.\n", encoding="utf-8")
+    first = load_document(article)
+    reader = open_store(db_file)
+    reader.register_document(first)
+    annotate_word(reader, first, "Alpha")
+    article.write_text("A new first line.\nAlpha met Beta in Gamma.\nDelta stayed home.\n", encoding="utf-8")
+    changed = load_document(article)
+    other = open_store(db_file)
+    if outside == "export":
+        export_document(other, changed, "json")
+    else:
+        other.register_document(changed)
+    other.close()
+    annotate_word(reader, first, "Delta")  # the reader still shows the old text
+    reader.close()
+    assert _exported_quotes(db_file, changed) == ["Alpha", "Delta"]
+    # and an export opened after both is the same (nothing left behind under a dead record)
+    assert _exported_quotes(db_file, changed) == ["Alpha", "Delta"]
