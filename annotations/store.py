@@ -681,28 +681,29 @@ class Store:
             if row.get("path") == path and row["sha256"] != document.sha256
         ]
 
-    def annotations_for(self, document) -> list[Annotation]:
+    def annotations_for(self, document, save: bool = True) -> list[Annotation]:
         """The document's annotations as ``annotate export`` shows them: when the store
         holds other texts of its path (the file changed), those annotations are moved onto
-        this text first, saved like an open; a store that cannot be written (read-only
-        folder or file system) does it in memory only and saves nothing."""
+        this text first, saved like an open; with ``save`` False, or in a store that cannot
+        be written (read-only folder or file system), in memory only (nothing is written)."""
         with self._mutex:
             data, _index = self._snapshot()
             if not self._older_records(data, document):
                 return self.annotations(document.sha256)
-        try:
-            self.register_document(document)
-        except StoreError as error:
-            if error.exit_code != EXIT_ENVIRONMENT:
-                raise
-            with self._mutex:
-                data, _index = self._snapshot()
-                scratch = copy.deepcopy(data)
-            tx = Transaction(scratch, Index(scratch))
-            self._register_in(tx, document)
-            found = [Annotation.from_dict(row) for row in tx.records(ANNOTATIONS, document.sha256)]
-            return sorted(found, key=_position)
-        return self.annotations(document.sha256)
+        if save:
+            try:
+                self.register_document(document)
+                return self.annotations(document.sha256)
+            except StoreError as error:
+                if error.exit_code != EXIT_ENVIRONMENT:
+                    raise
+        with self._mutex:
+            data, _index = self._snapshot()
+            scratch = copy.deepcopy(data)
+        tx = Transaction(scratch, Index(scratch))
+        self._register_in(tx, document)
+        found = [Annotation.from_dict(row) for row in tx.records(ANNOTATIONS, document.sha256)]
+        return sorted(found, key=_position)
 
     def documents(self) -> list[dict]:
         """Every document, most recently opened first, with ``annotations`` (all kept,
