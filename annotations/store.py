@@ -162,6 +162,8 @@ class CachedAtomicStorage(Storage):
         self._key: tuple | None = None  # file identity of _data; None when the file was missing
         self.generation = 0  # bumped whenever _data is replaced or written
         self.serializer = ChunkedSerializer()
+        self.skipped: dict[str, dict] = {}  # table -> key -> invalid record, kept verbatim
+        self.warnings: list[str] = []
 
     # -- reading
 
@@ -190,12 +192,14 @@ class CachedAtomicStorage(Storage):
     def load(self) -> None:
         """Parse the file afresh (validating it); a missing file is an empty store."""
         self._data = None
-        self.seed(*load_file(self.path))
+        self.seed(load_file(self.path))
 
-    def seed(self, data: dict, key: tuple | None) -> None:
-        """Use tables already read from the file (``key``: its identity then); read() parses
-        the file again only if it changed since."""
-        self._data, self._key = data, key
+    def seed(self, loaded: StoreFile) -> None:
+        """Use tables already read from the file (``loaded.key``: its identity then); read()
+        parses the file again only if it changed since. Records skipped as invalid are
+        kept aside and written back verbatim by every save."""
+        self._data, self._key = loaded.data, loaded.key
+        self.skipped, self.warnings = loaded.skipped, loaded.warnings
         self.serializer.reset()
         self.generation += 1
 
@@ -211,7 +215,12 @@ class CachedAtomicStorage(Storage):
         """Replace the file with ``data``.  ``changed`` (table -> TinyDB keys changed since
         the last write of this same dict) lets the serializer reuse unchanged chunks;
         TinyDB's own calls pass nothing and get a full encoding."""
-        payload = self.serializer.serialize(data, changed if data is self._data else None)
+        if self.skipped:  # rare: write the invalid records back as they were read
+            merged = {table: {**rows, **self.skipped.get(table, {})} for table, rows in data.items()}
+            merged.update({table: dict(rows) for table, rows in self.skipped.items() if table not in data})
+            payload = self.serializer.serialize(merged, None)
+        else:
+            payload = self.serializer.serialize(data, changed if data is self._data else None)
         folder = self.path.parent
         try:
             fd, temp_name = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=folder)
@@ -370,7 +379,8 @@ class SidecarLock:
 class Index:
     """Lookups over the raw tables: record id -> TinyDB key, and ids per document."""
 
-    def __init__(self, data: dict) -> None:
+    def __init__(self, data: dict, reserved: dict[str, dict] | None = None) -> None:
+        """``reserved``: table -> keys taken by records kept aside (never reused)."""
         self.keys: dict[str, dict[str, str]] = {}
         self.by_sha: dict[str, dict[str, set[str]]] = {}
         self.next_key: dict[str, int] = {}
@@ -389,7 +399,8 @@ class Index:
                     by_sha[sha] = {record_id}
             self.keys[table] = keys
             self.by_sha[table] = by_sha
-            self.next_key[table] = max(map(int, rows), default=0) + 1
+            taken = (reserved or {}).get(table, ())
+            self.next_key[table] = max(map(int, [*rows, *taken]), default=0) + 1
 
 
 class Transaction:
@@ -493,7 +504,7 @@ class Store:
     def _snapshot(self) -> tuple[dict, Index]:
         data = self._storage.read()
         if self._index is None or self._index_generation != self._storage.generation:
-            self._index = Index(data)
+            self._index = Index(data, self._storage.skipped)
             self._index_generation = self._storage.generation
         self.read_only = schema_version(data) > SCHEMA_VERSION
         return data, self._index
@@ -566,6 +577,17 @@ class Store:
                     "created": now_iso(),
                 }
             }
+        meta = next(iter(data[META_TABLE].values()))
+        skipped = {table: sorted(rows, key=int) for table, rows in self._storage.skipped.items() if rows}
+        if skipped:  # a trusted file then checks only these again (store_file.load_file)
+            meta["skipped"] = skipped
+        else:
+            meta.pop("skipped", None)
+
+    @property
+    def warnings(self) -> list[str]:
+        """One line per record skipped as invalid when the file was read."""
+        return list(self._storage.warnings)
 
     def _daily_backup(self) -> None:
         """Keep a copy of the file as it was at the first save of each day (5 kept)."""
@@ -638,7 +660,7 @@ class Store:
         now = now_iso()
         report = ReanchorReport()
         record = tx.get(DOCUMENTS, sha)
-        first_opened = record["first_opened"] if record else now
+        first_opened = record.get("first_opened", now) if record else now
         for old in self._older_records(tx.data, document):
             report.old_shas.append(old["sha256"])
             first_opened = min(first_opened, old.get("first_opened", now))
@@ -995,7 +1017,7 @@ def open_store(db: str | os.PathLike | None = None, checked: StoreFile | None = 
     store = Store(checked.path)
     try:
         if checked.data is not None:
-            store._storage.seed(checked.data, checked.key)
+            store._storage.seed(checked)
         store._snapshot()
         store.remove_orphan_temp_files()
         with store._lock:  # the token now names the file just read: the first change need not read it again

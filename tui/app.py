@@ -168,6 +168,8 @@ class ReaderScreen(Screen):
             return
         if not self.app.open_store():
             return
+        for warning in self.store.warnings:  # records skipped as invalid, kept as they are in the file
+            self.say(warning, title="Store", severity="warning", timeout=10)
         try:
             report = self.store.register_document(self.document)
         except StoreError as error:

@@ -119,7 +119,7 @@ def test_doc_ids_are_never_reused_for_our_own_ids(store, seed_doc):
 # --------------------------------------------------------------------------- bad files
 
 VALID = json.dumps({"meta": {"1": {"schema": STORE_SCHEMA, "schema_version": 1}},
-                    "annotations": {"1": {"id": "a" * 32, "doc_sha": "b" * 64, "text": "x"}}}).encode()
+                    "annotations": {"1": {"id": "a" * 32, "doc_sha": "b" * 64, "start": 0, "end": 1, "text": "x"}}}).encode()
 
 BAD_FILES = {
     "truncated": VALID[: len(VALID) // 2],
@@ -511,7 +511,7 @@ def test_a_valid_file_from_elsewhere_is_parsed_once_and_reused(db_file, seed_doc
     checked = store_file_module.read_store_file(db_file)
     assert checked.data is not None and checked.key is not None
     parses = []
-    monkeypatch.setattr(store_module, "load_file", lambda path: parses.append(path) or ({}, None))
+    monkeypatch.setattr(store_module, "load_file", lambda path: parses.append(path) or store_file_module.StoreFile(path, {}, None))
     reopened = open_store(checked=checked)
     assert [a.text for a in reopened.annotations(seed_doc.sha256)] == ["Vladimir Putin"]
     assert parses == []  # the tables read by the check, not a second parse
@@ -579,3 +579,111 @@ def test_a_tag_saved_after_the_article_was_reregistered_elsewhere_is_kept(tmp_pa
     assert _exported_quotes(db_file, changed) == ["Alpha", "Delta"]
     # and an export opened after both is the same (nothing left behind under a dead record)
     assert _exported_quotes(db_file, changed) == ["Alpha", "Delta"]
+
+
+# --------------------------------------------------------------------------- issue 12: records of any type
+
+
+def _store_with(db_file, seed_doc) -> dict:
+    """A real store with one annotation, its history entry and its document; the tables."""
+    store = open_store(db_file)
+    store.register_document(seed_doc)
+    annotate_word(store, seed_doc, "Vladimir Putin")
+    store.close()
+    return tables(db_file)
+
+
+def _first(data: dict, table: str) -> tuple[str, dict]:
+    return next(iter(data[table].items()))
+
+
+BAD_RECORDS = {
+    "start as a string": ("annotations", lambda r: r.update(start=str(r["start"]))),
+    "start as a float": ("annotations", lambda r: r.update(start=float(r["start"]))),
+    "missing text": ("annotations", lambda r: r.pop("text")),
+    "missing id": ("annotations", lambda r: r.pop("id")),
+    "a 30-digit end": ("annotations", lambda r: r.update(end=10**30)),
+    "a list as label": ("annotations", lambda r: r.update(label=["PERSON"])),
+    "history seq not a number": ("history", lambda r: r.update(seq="one")),
+    "history change with a bad before": ("history", lambda r: r["changes"][0].update(before={"id": 5})),
+    "document with a numeric last_opened": ("documents", lambda r: r.update(last_opened=1700000000)),
+    "rejection without key": ("rejections", None),
+}
+
+
+@pytest.mark.parametrize("case", BAD_RECORDS, ids=BAD_RECORDS)
+def test_a_bad_record_is_skipped_with_a_warning_and_kept_verbatim_on_save(db_file, seed_doc, case):
+    data = _store_with(db_file, seed_doc)
+    table, damage = BAD_RECORDS[case]
+    if damage is None:
+        data.setdefault(table, {})["1"] = {"id": "x", "doc_sha": seed_doc.sha256}
+    else:
+        damage(_first(data, table)[1])
+    key, bad = _first(data, table)
+    db_file.write_text(json.dumps(data))  # written by another program: checked record by record
+    store = open_store(db_file)
+    assert len(store.warnings) == 1 and f"{table} record {key}" in store.warnings[0]
+    assert str(db_file) in store.warnings[0]
+    store.register_document(seed_doc)  # every read path works on the rest
+    store.documents(), store.annotations(seed_doc.sha256), store.history(seed_doc.sha256)
+    annotate_word(store, seed_doc, "Kursk", label="GPE")  # a save
+    store.undo(seed_doc.sha256), store.redo(seed_doc.sha256)
+    store.close()
+    saved = tables(db_file)
+    assert saved[table][key] == bad  # kept as it was
+    assert len({record.get("id") for record in saved["annotations"].values()}) == len(saved["annotations"])
+    # annotate wrote the file last: it is trusted, yet the kept record is checked (and reported) again
+    assert store_file_module.written_by_annotate(db_file)
+    again = open_store(db_file)
+    assert len(again.warnings) == 1 and f"{table} record {key}" in again.warnings[0]
+    assert "Kursk" in {a.text for a in again.annotations(seed_doc.sha256)}
+    again.close()
+
+
+def test_the_cli_reports_a_skipped_record_on_one_line_and_works(db_file, seed_doc):
+    data = _store_with(db_file, seed_doc)
+    _first(data, "annotations")[1]["start"] = "12"
+    db_file.write_text(json.dumps(data))
+    before = db_file.read_bytes()
+    result = subprocess.run([sys.executable, "-m", "tui.launch", "list", "--db", str(db_file)],
+                            capture_output=True, text=True, cwd=REPO, timeout=120)
+    assert result.returncode == 0, result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "skipped annotations record" in lines[0] and "Traceback" not in result.stderr
+    assert db_file.read_bytes() == before  # listing does not write
+
+
+def test_a_bad_meta_record_is_a_corrupt_store(db_file, seed_doc):
+    data = _store_with(db_file, seed_doc)
+    _first(data, "meta")[1]["schema_version"] = "1"
+    db_file.write_text(json.dumps(data))
+    before = db_file.read_bytes()
+    with pytest.raises(StoreError) as caught:
+        open_store(db_file)
+    assert caught.value.exit_code == 2 and "untouched" in str(caught.value)
+    assert db_file.read_bytes() == before
+    assert list(db_file.parent.glob(f"{db_file.name}.corrupt-*"))
+
+
+def test_a_400_digit_integer_is_a_skipped_record_not_a_traceback(db_file, seed_doc):
+    data = _store_with(db_file, seed_doc)
+    raw = json.dumps(data).replace('"start": ', '"start": ' + "9" * 400, 1).encode()
+    db_file.write_bytes(raw)
+    store = open_store(db_file)
+    assert len(store.warnings) == 1 and "annotations record" in store.warnings[0]
+    annotate_word(store, seed_doc, "Kursk", label="GPE")
+    store.close()
+    assert ('"start":' + "9" * 400).encode() in db_file.read_bytes()  # kept, digit for digit
+
+
+def test_a_trusted_store_opens_without_importing_the_schema_library(db_file, seed_doc):
+    _store_with(db_file, seed_doc)
+    probe = (
+        "import sys\n"
+        "from annotations.store import open_store\n"
+        f"store = open_store({str(db_file)!r})\n"
+        "assert store.documents() and not store.warnings\n"
+        "print('jsonschema' in sys.modules)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=REPO, timeout=120)
+    assert result.stdout.strip() == "False", result.stderr
