@@ -103,7 +103,7 @@ def cache_key_of(document: Document) -> str:
 
 def cached_result(document: Document, cache: AnalysisCache) -> dict | None:
     """As ``annotations.analysis.cached_analysis``, for many documents in a row."""
-    result = cache.get(cache_key_of(document))
+    result = cache.get(cache_key_of(document), document.text)
     if result is None or result.get("schema") != SCHEMA:
         return None
     result["document"] = document_header(document)

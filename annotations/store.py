@@ -49,7 +49,7 @@ from tinydb import TinyDB
 from tinydb.storages import Storage
 
 from annotations import __version__, history, sessions
-from annotations.anchoring import reanchor
+from annotations.anchoring import orphaned, place, reanchor
 from annotations.errors import EXIT_BAD_INPUT, EXIT_ENVIRONMENT, StoreError
 from annotations.model import Annotation, check_span, now_iso, quote_context
 from annotations.store_file import (
@@ -725,7 +725,7 @@ class Store:
         tx = Transaction(scratch, Index(scratch))
         self._register_in(tx, document)
         found = [Annotation.from_dict(row) for row in tx.records(ANNOTATIONS, document.sha256)]
-        return sorted(found, key=_position)
+        return sorted(_matching_text(found, document.text), key=_position)
 
     def documents(self) -> list[dict]:
         """Every document, most recently opened first, with ``annotations`` (all kept,
@@ -805,6 +805,9 @@ class Store:
             rows = data.get(ANNOTATIONS, {})
             keys = index.keys[ANNOTATIONS]
             result = [Annotation.from_dict(rows[keys[i]]) for i in index.by_sha[ANNOTATIONS].get(sha, ())]
+        text = self._texts.get(sha)
+        if text is not None:
+            result = _matching_text(result, text)
         result.sort(key=_position)
         return result
 
@@ -985,6 +988,20 @@ class Store:
                 {k: entry[k] for k in ("seq", "time", "description", "undone")}
                 for entry in history.entries(Transaction(data, index), sha)
             ]
+
+
+def _matching_text(annotations: list[Annotation], text: str) -> list[Annotation]:
+    """Every placed annotation quotes ``text`` at its span: one edited by hand so that it
+    does not (offsets past the end, another quote) is placed again by its quote, or shown
+    as an orphan; in memory only, the record stays as it is."""
+    result = []
+    for annotation in annotations:
+        if annotation.placed and not (
+            0 <= annotation.start < annotation.end <= len(text) and text[annotation.start:annotation.end] == annotation.text
+        ):
+            annotation = place(annotation, text) or orphaned(annotation)
+        result.append(annotation)
+    return result
 
 
 def _position(a: Annotation) -> tuple:

@@ -687,3 +687,22 @@ def test_a_trusted_store_opens_without_importing_the_schema_library(db_file, see
     )
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=REPO, timeout=120)
     assert result.stdout.strip() == "False", result.stderr
+
+
+@pytest.mark.parametrize("damage", [
+    {"start": 10**6, "end": 10**6 + 5}, {"text": "not what is there"}, {"start": 5, "end": 2}, {"start": 0, "end": 0},
+])
+def test_a_hand_edited_span_never_reaches_the_screen_or_an_export_with_another_text(db_file, seed_doc, damage):
+    from annotations.export import export_document
+
+    data = _store_with(db_file, seed_doc)
+    _first(data, "annotations")[1].update(damage)
+    db_file.write_text(json.dumps(data))
+    store = open_store(db_file)
+    store.register_document(seed_doc)
+    for ann in store.annotations(seed_doc.sha256):
+        assert ann.orphan or seed_doc.text[ann.start:ann.end] == ann.text
+    for record in json.loads(export_document(store, seed_doc, "json"))["annotations"]:
+        if record.get("start") is not None:
+            assert seed_doc.text[record["start"]:record["end"]] == record["text"]
+    store.close()
