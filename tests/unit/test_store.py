@@ -706,3 +706,41 @@ def test_a_hand_edited_span_never_reaches_the_screen_or_an_export_with_another_t
         if record.get("start") is not None:
             assert seed_doc.text[record["start"]:record["end"]] == record["text"]
     store.close()
+
+
+@pytest.mark.parametrize("fmt", ["json", "w3c"])
+def test_import_of_ids_that_are_one_id_once_stored_is_refused_whole(tmp_path, db_file, fmt):
+    """Issue 12, point 7: two ids of a file that become one in the store (a name and its
+    uuid5; a urn:uuid in two spellings): exit 2, one line, nothing registered or added."""
+    from annotations.document import load_document
+    from annotations.export import export_document
+    from annotations.export.importing import ID_NAMESPACE
+
+    import uuid
+
+    article = tmp_path / "article.txt"
+    article.write_text("Alpha met Beta in Gamma.\n", encoding="utf-8")
+    document = load_document(article)
+    source_db = tmp_path / "source.json"
+    source = open_store(source_db)
+    source.register_document(document)
+    annotate_word(source, document, "Alpha")
+    annotate_word(source, document, "Beta")
+    exported = json.loads(export_document(source, document, fmt))
+    source.close()
+    items = exported["annotations"] if fmt == "json" else exported["items"] if "items" in exported else exported["first"]["items"]
+    if fmt == "json":
+        items[0]["id"], items[1]["id"] = "note-1", uuid.uuid5(ID_NAMESPACE, "note-1").hex
+    else:
+        same = uuid.uuid4()
+        items[0]["id"], items[1]["id"] = f"urn:uuid:{same}", f"urn:uuid:{str(same).upper()}"
+    payload = tmp_path / f"import.{fmt}.json"
+    payload.write_text(json.dumps(exported), encoding="utf-8")
+    result = subprocess.run([sys.executable, "-m", "tui.launch", "import", str(article), str(payload), "--db", str(db_file)],
+                            capture_output=True, text=True, cwd=REPO, timeout=120)
+    assert result.returncode == 2, result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1 and "nothing was imported" in result.stderr
+    if db_file.exists():
+        store = open_store(db_file)
+        assert store.documents() == []
+        store.close()
