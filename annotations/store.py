@@ -34,9 +34,11 @@ from __future__ import annotations
 import contextlib
 import copy
 import dataclasses
+import errno
 import glob
 import os
 import shutil
+import stat
 import tempfile
 import threading
 import time
@@ -221,9 +223,11 @@ class CachedAtomicStorage(Storage):
             payload = self.serializer.serialize(merged, None)
         else:
             payload = self.serializer.serialize(data, changed if data is self._data else None)
-        folder = self.path.parent
+        # A database path that is a symbolic link: the file it names is replaced, the link stays.
+        target = Path(os.path.realpath(self.path))
+        folder = target.parent
         try:
-            fd, temp_name = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=folder)
+            fd, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
         except OSError as error:  # folder not writable, read-only, no inode left: the file is untouched
             self.drop_cache()
             raise environment_error(self.path, error, "save") from None
@@ -231,8 +235,9 @@ class CachedAtomicStorage(Storage):
             with os.fdopen(fd, "wb") as handle:
                 write_all(handle, payload)
                 handle.flush()
+                keep_mode(handle.fileno(), target)
                 os.fsync(handle.fileno())
-            os.replace(temp_name, self.path)
+            os.replace(temp_name, target)
         except BaseException as error:
             self.drop_cache()
             with contextlib.suppress(OSError):
@@ -247,6 +252,17 @@ class CachedAtomicStorage(Storage):
 
     def close(self) -> None:
         pass
+
+
+def keep_mode(fd: int, target: Path) -> None:
+    """The new file gets the replaced one's permission bits (mkstemp makes 0600, which
+    stays for a new database: annotations can be private)."""
+    try:
+        mode = stat.S_IMODE(os.stat(target).st_mode)
+    except OSError:
+        return
+    with contextlib.suppress(OSError):
+        os.fchmod(fd, mode)
 
 
 def write_all(handle, pieces: list[bytes]) -> None:
@@ -266,6 +282,44 @@ def fsync_folder(folder: Path) -> None:
 
 # ---------------------------------------------------------------------------
 # lock
+
+
+class UnsafeSideFile(StoreError):
+    """A symbolic link or a special file where annotate keeps a file beside the database."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, EXIT_ENVIRONMENT)
+
+
+def open_beside(path: Path, access: int, what: str) -> int:
+    """Open a file beside the database (the lock file, a backup), creating it if absent,
+    without ever following a symbolic link (``O_NOFOLLOW``; ``O_EXCL`` for a new file) or
+    using anything but a regular file: someone else's link or FIFO there would otherwise
+    have annotate write to (truncate, block on) a file it never chose. StoreError (exit 1,
+    one line) names it; what it points at is untouched."""
+    flags = access | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NONBLOCK", 0)
+    try:
+        try:
+            fd = os.open(path, flags | os.O_CREAT | os.O_EXCL, 0o644)
+        except FileExistsError:
+            fd = os.open(path, flags)
+    except OSError as error:
+        if error.errno == errno.ELOOP or os.path.islink(path):
+            raise UnsafeSideFile(
+                f"{path}: the {what} is a symbolic link; annotate does not follow links beside the database "
+                "(remove it)"
+            ) from None
+        if error.errno in (errno.ENXIO, errno.EISDIR, errno.EOPNOTSUPP):
+            raise UnsafeSideFile(f"{path}: the {what} is not a regular file (remove it)") from None
+        raise environment_error(path, error, "lock" if what == "lock file" else "save") from None
+    try:
+        mode = os.fstat(fd).st_mode
+    except OSError:
+        mode = 0
+    if not stat.S_ISREG(mode):
+        os.close(fd)
+        raise UnsafeSideFile(f"{path}: the {what} is not a regular file (remove it)")
+    return fd
 
 
 class SidecarLock:
@@ -290,10 +344,7 @@ class SidecarLock:
             self._depth = 1
             return
         if self._fd is None:
-            try:
-                self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
-            except OSError as error:
-                raise environment_error(self.path.with_suffix(""), error, "lock") from None
+            self._fd = open_beside(self.path, os.O_RDWR, "lock file")
         deadline = time.monotonic() + LOCK_TIMEOUT
         while True:
             try:
@@ -496,7 +547,8 @@ class Store:
         # when another instance replaced it meanwhile (see _resolve_documents).
         self._registered: dict[str, dict] = {}
         self._seen_token: bytes | None = None
-        self.read_only = False
+        self.read_only = False  # written by a newer annotate
+        self.writable = True  # False: the lock file could not be made (read-only folder or file system)
         self.session = sessions.start()
 
     # -- plumbing
@@ -590,21 +642,43 @@ class Store:
         return list(self._storage.warnings)
 
     def _daily_backup(self) -> None:
-        """Keep a copy of the file as it was at the first save of each day (5 kept)."""
+        """Keep a copy of the file as it was at the first save of each day (5 kept).
+        A failing copy never stops a save; a link or special file at the backup's name
+        does (exit 1): see ``open_beside``."""
         backup = self.path.with_name(f"{self.path.name}.bak-{datetime.now(timezone.utc):%Y%m%d}")
-        if backup.exists() or not self.path.exists():
+        try:
+            existing = os.lstat(backup)
+        except FileNotFoundError:
+            existing = None
+        except OSError:
+            return
+        if existing is not None:
+            if not stat.S_ISREG(existing.st_mode):
+                open_beside(backup, os.O_WRONLY, "backup")  # raises: names the link or special file
+            return  # today's copy is there
+        if not self.path.exists():
             return
         try:
-            shutil.copyfile(self.path, backup)
+            fd = open_beside(backup, os.O_WRONLY, "backup")
+        except UnsafeSideFile:
+            raise
+        except StoreError:
+            return  # not writable, disk full: the save itself will say so
+        try:
+            with open(self.path, "rb") as source, os.fdopen(fd, "wb") as handle:
+                keep_mode(handle.fileno(), self.path)
+                shutil.copyfileobj(source, handle)
             older = sorted(glob.glob(glob.escape(str(self.path)) + ".bak-*"))
             for stale in older[:-BACKUPS_KEPT]:
-                os.unlink(stale)
+                if os.path.isfile(stale) or os.path.islink(stale):
+                    os.unlink(stale)  # a link itself, never what it points at
         except OSError:
             pass  # a backup must never stop a save
 
     def remove_orphan_temp_files(self) -> int:
         """Delete temp files left by killed writers (only safe under the lock)."""
-        pattern = os.path.join(glob.escape(str(self.path.parent)), glob.escape(f".{self.path.name}.") + "*.tmp")
+        target = Path(os.path.realpath(self.path))  # temp files are made beside the file a link names
+        pattern = os.path.join(glob.escape(str(target.parent)), glob.escape(f".{target.name}.") + "*.tmp")
         removed = 0
         with self._mutex, self._lock:
             for name in glob.glob(pattern):
@@ -1027,20 +1101,29 @@ def open_store(db: str | os.PathLike | None = None, checked: StoreFile | None = 
 
     ``checked``: the file as ``read_store_file`` already read it (not parsed again unless
     it changed since). StoreError: exit 2 for a file that is not an annotate database
-    (left untouched), exit 1 when the folder cannot be created or written.
+    (left untouched), exit 1 for a link or special file as the lock file. A store that
+    cannot be written (read-only folder or file system: the lock file cannot be made)
+    opens for reading (``writable`` False); a save then fails with exit 1 and one line.
     """
     if checked is None:
-        checked = read_store_file(db)  # a bad file is reported before any work
+        checked = read_store_file(db, for_writing=False)  # a bad file is reported before any work
     store = Store(checked.path)
     try:
         if checked.data is not None:
             store._storage.seed(checked)
         store._snapshot()
-        store.remove_orphan_temp_files()
-        with store._lock:  # the token now names the file just read: the first change need not read it again
-            token = store._lock.read_token()
-            if store._storage.is_current():
-                store._seen_token = token
+        try:
+            store.remove_orphan_temp_files()
+            with store._lock:  # the token now names the file just read: the first change need not read it again
+                token = store._lock.read_token()
+                if store._storage.is_current():
+                    store._seen_token = token
+        except UnsafeSideFile:
+            raise
+        except StoreError as error:
+            if error.exit_code != EXIT_ENVIRONMENT:
+                raise
+            store.writable = False
     except BaseException:
         store.close()
         raise

@@ -323,22 +323,24 @@ def stamped(path: Path, key: tuple) -> bool:
     return written.rstrip() == stamp(key)
 
 
-def read_store_file(db: str | os.PathLike | None = None) -> StoreFile:
+def read_store_file(db: str | os.PathLike | None = None, for_writing: bool = True) -> StoreFile:
     """Check the database at ``db`` (None: the default place) before using it: a usable
     folder and, when the file exists, an annotate database. Creates the folder; the
     file itself appears on the first save. A file that annotate wrote last is not parsed
     here (``data`` None): the store parses it when it opens, after the reader's first paint
-    for ``annotate FILE``."""
+    for ``annotate FILE``. ``for_writing`` False (commands that only read: list, export):
+    a folder that cannot be created or written is no error."""
     path = Path(os.path.abspath(paths.db_path(db)))
     if path.is_dir():
         raise StoreError(f"{path}: is a folder, not an annotation database; choose a file with --db")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as error:
-        raise StoreError(
-            f"{path.parent}: cannot create the database folder ({error.strerror or error})", EXIT_ENVIRONMENT
-        ) from None
-    if not os.access(path.parent, os.W_OK | os.X_OK):
+        if for_writing:
+            raise StoreError(
+                f"{path.parent}: cannot create the database folder ({error.strerror or error})", EXIT_ENVIRONMENT
+            ) from None
+    if for_writing and not os.access(path.parent, os.W_OK | os.X_OK):
         raise StoreError(f"{path.parent}: the database folder is not writable", EXIT_ENVIRONMENT)
     if written_by_annotate(path):
         return StoreFile(path, None, None)

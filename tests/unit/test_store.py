@@ -6,6 +6,7 @@ import errno
 import json
 import os
 import signal
+import stat as stat_module
 import subprocess
 import sys
 import time
@@ -744,3 +745,119 @@ def test_import_of_ids_that_are_one_id_once_stored_is_refused_whole(tmp_path, db
         store = open_store(db_file)
         assert store.documents() == []
         store.close()
+
+
+# --------------------------------------------------------------------------- issue 12: files beside the store
+
+
+def _special(kind: str, path: Path, victim: Path) -> None:
+    if kind == "symlink":
+        path.symlink_to(victim)
+    elif kind == "dangling symlink":
+        path.symlink_to(victim.with_name("nowhere"))
+    elif kind == "fifo":
+        os.mkfifo(path)
+    elif kind == "char device":
+        null = os.stat("/dev/null").st_rdev  # only its numbers: the node is made in the test's folder
+        os.mknod(path, 0o600 | stat_module.S_IFCHR, null)
+    elif kind == "folder":
+        path.mkdir()
+
+
+SIDE_KINDS = ["symlink", "dangling symlink", "fifo", "char device", "folder"]
+
+
+@pytest.mark.parametrize("kind", SIDE_KINDS)
+def test_a_lock_file_that_is_a_link_or_special_file_is_exit_1_and_its_target_untouched(tmp_path, seed_doc, kind):
+    db_file = tmp_path / "annotations.json"
+    victim = tmp_path / "victim.txt"
+    victim.write_text("precious")
+    lock = tmp_path / "annotations.json.lock"
+    _special(kind, lock, victim)
+    with pytest.raises(StoreError) as caught:
+        store = open_store(db_file)
+        store.register_document(seed_doc)
+    assert caught.value.exit_code == 1
+    assert str(lock) in str(caught.value) and "\n" not in str(caught.value)
+    assert victim.read_text() == "precious"
+    assert not victim.with_name("nowhere").exists()
+    assert not db_file.exists()
+    if "symlink" in kind:
+        assert lock.is_symlink()
+
+
+def test_the_cli_says_so_in_one_line(tmp_path):
+    db_file = tmp_path / "annotations.json"
+    victim = tmp_path / "victim.txt"
+    victim.write_text("precious")
+    (tmp_path / "annotations.json.lock").symlink_to(victim)
+    result = subprocess.run([sys.executable, "-m", "tui.launch", "list", "--db", str(db_file)],
+                            capture_output=True, text=True, cwd=REPO, timeout=120)
+    assert result.returncode == 1 and len(result.stderr.strip().splitlines()) == 1, result.stderr
+    assert "symbolic link" in result.stderr and victim.read_text() == "precious"
+
+
+@pytest.mark.parametrize("kind", SIDE_KINDS)
+def test_a_backup_that_is_a_link_or_special_file_stops_the_save_and_is_untouched(tmp_path, seed_doc, kind):
+    from datetime import datetime, timezone
+
+    db_file = tmp_path / "annotations.json"
+    store = open_store(db_file)
+    store.register_document(seed_doc)  # the first save: no file to back up yet
+    before = db_file.read_bytes()
+    victim = tmp_path / "victim.txt"
+    victim.write_text("precious")
+    for old in tmp_path.glob("annotations.json.bak-*"):
+        old.unlink()
+    backup = tmp_path / f"annotations.json.bak-{datetime.now(timezone.utc):%Y%m%d}"
+    _special(kind, backup, victim)
+    with pytest.raises(StoreError) as caught:
+        annotate_word(store, seed_doc, "Vladimir Putin")
+    store.close()
+    assert caught.value.exit_code == 1 and str(backup) in str(caught.value)
+    assert victim.read_text() == "precious" and not victim.with_name("nowhere").exists()
+    assert db_file.read_bytes() == before
+
+
+def test_the_daily_backup_is_a_new_regular_file_with_the_database_mode(tmp_path, seed_doc):
+    db_file = tmp_path / "annotations.json"
+    store = open_store(db_file)
+    store.register_document(seed_doc)
+    os.chmod(db_file, 0o640)
+    annotate_word(store, seed_doc, "Vladimir Putin")
+    store.close()
+    backups = list(tmp_path.glob("annotations.json.bak-*"))
+    assert len(backups) == 1 and backups[0].is_file() and not backups[0].is_symlink()
+    assert stat_module.S_IMODE(os.stat(backups[0]).st_mode) == 0o640
+
+
+@pytest.mark.parametrize("mode", [0o600, 0o640, 0o664])
+def test_a_save_keeps_the_database_mode(db_file, seed_doc, mode):
+    store = open_store(db_file)
+    store.register_document(seed_doc)
+    os.chmod(db_file, mode)
+    annotate_word(store, seed_doc, "Vladimir Putin")
+    store.close()
+    assert stat_module.S_IMODE(os.stat(db_file).st_mode) == mode
+
+
+def test_a_database_path_that_is_a_link_saves_into_its_target_and_stays_a_link(tmp_path, seed_doc):
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    target = elsewhere / "real.json"
+    store = open_store(target)
+    store.register_document(seed_doc)
+    store.close()
+    os.chmod(target, 0o640)
+    link = tmp_path / "annotations.json"
+    link.symlink_to(target)
+    store = open_store(link)
+    annotate_word(store, seed_doc, "Vladimir Putin")
+    store.close()
+    assert link.is_symlink() and os.readlink(link) == str(target)
+    assert [r["text"] for r in tables(target)["annotations"].values()] == ["Vladimir Putin"]
+    assert stat_module.S_IMODE(os.stat(target).st_mode) == 0o640
+    assert [p.name for p in elsewhere.iterdir() if p.name.endswith(".tmp")] == []
+    reopened = open_store(link)
+    assert [a.text for a in reopened.annotations(seed_doc.sha256)] == ["Vladimir Putin"]
+    reopened.close()
