@@ -19,7 +19,7 @@ from annotations import store as store_module
 from annotations import store_file as store_file_module
 from annotations.model import new_annotation
 from annotations.store import SCHEMA_VERSION, STORE_SCHEMA, StoreError, open_store
-from tests.unit.conftest import REPO, annotate_word, text_doc
+from tests.unit.conftest import REPO, SEED as SEED_PATH, annotate_word, text_doc
 
 
 def tables(path: Path) -> dict:
@@ -861,3 +861,102 @@ def test_a_database_path_that_is_a_link_saves_into_its_target_and_stays_a_link(t
     reopened = open_store(link)
     assert [a.text for a in reopened.annotations(seed_doc.sha256)] == ["Vladimir Putin"]
     reopened.close()
+
+
+# --------------------------------------------------------------------------- issue 12: a store that cannot be written
+
+
+@pytest.fixture(params=[errno.EROFS, errno.EACCES], ids=["read-only file system", "permission denied"])
+def read_only_folder(request, monkeypatch):
+    """Make one folder unwritable as a read-only mount or a folder of another user would
+    be (root ignores permissions, so the calls that write there fail here instead)."""
+    code = request.param
+
+    def install(folder: Path) -> None:
+        folder = str(folder)
+        real_open, real_mkstemp, real_access = os.open, store_module.tempfile.mkstemp, os.access
+        writes = os.O_WRONLY | os.O_RDWR | os.O_CREAT
+
+        def inside(path) -> bool:
+            return os.path.abspath(os.fspath(path)).startswith(folder + os.sep) or os.fspath(path) == folder
+
+        def guarded_open(path, flags, *args, **kwargs):
+            if flags & writes and inside(path):
+                raise OSError(code, os.strerror(code), os.fspath(path))
+            return real_open(path, flags, *args, **kwargs)
+
+        def guarded_mkstemp(*args, dir=None, **kwargs):
+            if dir is not None and inside(os.path.join(dir, "x")):
+                raise OSError(code, os.strerror(code), dir)
+            return real_mkstemp(*args, dir=dir, **kwargs)
+
+        def guarded_access(path, mode, *args, **kwargs):
+            if mode & os.W_OK and (inside(path) or os.fspath(path) == folder):
+                return False
+            return real_access(path, mode, *args, **kwargs)
+
+        monkeypatch.setattr(os, "open", guarded_open)
+        monkeypatch.setattr(store_module.tempfile, "mkstemp", guarded_mkstemp)
+        monkeypatch.setattr(os, "access", guarded_access)
+
+    return install
+
+
+def _run_cli(argv, capsys) -> tuple[int, str, str]:
+    from tui.launch import main
+
+    try:
+        main(argv)
+        code = 0
+    except SystemExit as end:
+        code = 0 if end.code is None else end.code
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_list_export_and_paths_work_on_a_store_that_cannot_be_written(tmp_path, read_only_folder, capsys):
+    from annotations.document import load_document
+
+    folder = tmp_path / "store"
+    db_file = folder / "annotations.json"
+    article = tmp_path / "article.txt"
+    article.write_text("Alpha met Beta in Gamma.\n", encoding="utf-8")
+    document = load_document(article)
+    store = open_store(db_file)
+    store.register_document(document)
+    annotate_word(store, document, "Beta")
+    store.close()
+    article.write_text("A line on top.\nAlpha met Beta in Gamma.\n", encoding="utf-8")  # export must re-anchor
+    before = {p.name: p.read_bytes() for p in folder.iterdir()}
+    read_only_folder(folder)
+    code, out, err = _run_cli(["list", "--db", str(db_file)], capsys)
+    assert (code, err) == (0, "") and str(article) in out
+    code, out, err = _run_cli(["export", str(article), "--db", str(db_file)], capsys)
+    assert (code, err) == (0, ""), err
+    exported = json.loads(out)["annotations"]
+    text = article.read_text(encoding="utf-8")
+    assert [(a["text"], text[a["start"]:a["end"]]) for a in exported] == [("Beta", "Beta")]  # re-anchored in memory
+    code, out, err = _run_cli(["paths", "--db", str(db_file)], capsys)
+    assert code == 0 and str(db_file) in out
+    assert {p.name: p.read_bytes() for p in folder.iterdir()} == before  # nothing written
+
+
+def test_a_save_into_a_store_that_cannot_be_written_is_one_line_exit_1(tmp_path, read_only_folder, capsys, seed_doc):
+    folder = tmp_path / "store"
+    db_file = folder / "annotations.json"
+    store = open_store(db_file)
+    store.register_document(seed_doc)
+    store.close()
+    before = db_file.read_bytes()
+    read_only_folder(folder)
+    store = open_store(db_file)
+    assert not store.writable
+    assert store.documents()
+    with pytest.raises(StoreError) as caught:
+        annotate_word(store, seed_doc, "Vladimir Putin")
+    store.close()
+    assert caught.value.exit_code == 1 and "\n" not in str(caught.value)
+    assert db_file.read_bytes() == before
+    code, _out, err = _run_cli(["forget", "--yes", str(SEED_PATH), "--db", str(db_file)], capsys)
+    assert code == 1 and len(err.strip().splitlines()) == 1 and "Traceback" not in err
+    assert db_file.read_bytes() == before
