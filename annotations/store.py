@@ -391,8 +391,10 @@ class SidecarLock:
         if self._depth:
             self._depth += 1
             return True
-        if fcntl is None or self._fd is None:
+        if fcntl is None:  # pragma: no cover - Windows
             return False
+        if self._fd is None:
+            self._fd = open_beside(self.path, os.O_RDWR, "lock file")
         try:
             fcntl.flock(self._fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -547,6 +549,7 @@ class Store:
         # when another instance replaced it meanwhile (see _resolve_documents).
         self._registered: dict[str, dict] = {}
         self._seen_token: bytes | None = None
+        self._tx_depth = 0  # transactions under way (nested ones reuse the outer one's check)
         self.read_only = False  # written by a newer annotate
         self.writable = True  # False: the lock file could not be made (read-only folder or file system)
         self.session = sessions.start()
@@ -570,8 +573,8 @@ class Store:
 
     @contextlib.contextmanager
     def _transaction(self) -> Iterator[Transaction]:
-        with self._mutex, self._lock:
-            if self._lock.read_token() != self._seen_token and not self._lock_depth_nested():
+        with self._mutex, self._lock, self._outermost():
+            if self._tx_depth == 1 and self._lock.read_token() != self._seen_token:
                 self._storage.drop_cache()  # another process wrote since we last did
             data, index = self._snapshot()
             if self.read_only:
@@ -616,8 +619,25 @@ class Store:
     def _owns(self, session: Any) -> bool:
         return sessions.owns(self.session, session)
 
-    def _lock_depth_nested(self) -> bool:
-        return self._lock._depth > 1
+    @contextlib.contextmanager
+    def _outermost(self) -> Iterator[None]:
+        self._tx_depth += 1
+        try:
+            yield
+        finally:
+            self._tx_depth -= 1
+
+    def try_run(self, change) -> tuple[bool, Any]:
+        """Run ``change`` (store calls) only if the database lock is free now: (True, its
+        result), or (False, None) at once when another process holds the lock, so a
+        view can say that it waits and keep its keys (try again later)."""
+        with self._mutex:
+            if not self._lock.try_acquire():
+                return False, None
+            try:
+                return True, change()
+            finally:
+                self._lock.release()
 
     def _ensure_meta(self, data: dict) -> None:
         if not data.get(META_TABLE):
@@ -686,6 +706,11 @@ class Store:
                     os.unlink(name)
                     removed += 1
         return removed
+
+    def end_session(self) -> None:
+        """The program using this store has ended its work: its undo entries become
+        anyone's (another instance, or the next run, may undo them)."""
+        sessions.end(self.session)
 
     def close(self) -> None:
         with self._mutex:

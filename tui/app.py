@@ -7,6 +7,8 @@ Slow work (spaCy) runs in a thread worker; the first screen never waits for it.
 from __future__ import annotations
 
 import asyncio
+import threading
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -39,6 +41,9 @@ if TYPE_CHECKING:
 SUGGESTION_KINDS = ("entity", "claim", "note")
 TAB_OF_KIND = {"entity": "entities", "claim": "claims", "note": "reliability", "user": "mine", "contradiction": "claims"}
 STORE_POLL_SECONDS = 1.0
+WAITING_FOR_LOCK = "Waiting for the database lock… (another annotate is saving; your keys are kept)"
+LOCK_RETRY_SECONDS = 0.02
+LOCK_NOTICE_SECONDS = 30
 FIRST_FRAME_WRITE_SECONDS = 0.005
 
 
@@ -124,6 +129,11 @@ class ReaderScreen(Screen):
         self.last_search = ""
         self.detail_shown = Text("")
         self.ready = False  # True once the side panel and the store are there
+        # Changes waiting for the database lock (another annotate holds it), in key order:
+        # (store call, what to do on screen with its result). See save().
+        self._waiting: list[tuple] = []
+        self._waiting_lock = threading.Lock()
+        self._quit_when_saved = False
         # Kept, not queried: a query walks the DOM, and the cursor handler runs on every key.
         self._article = ArticleView(document.text, id="article")
         self._side_panel: SidePanel | None = None
@@ -314,6 +324,8 @@ class ReaderScreen(Screen):
         self.refresh_annotation_list()
 
     def poll_store(self) -> None:
+        if self.waiting_for_lock:
+            return  # the screen is reloaded as each waiting change is saved
         try:
             changed = self.store.refresh_if_changed()
         except StoreError as error:
@@ -412,15 +424,70 @@ class ReaderScreen(Screen):
     # ----- store operations (each one write, each undoable) ----------------------------------
 
     def apply(self, change, done: str | None = None) -> bool:
-        try:
-            change()
-        except StoreError as error:
-            self.say(str(error), title="Not saved", severity="error", timeout=10)
-            return False
+        return self.save(change, lambda _result: self.saved(done))
+
+    def saved(self, done: str | None) -> None:
         self.reload_annotations()
         if done:
             self.say(done, timeout=2)
+
+    def save(self, change, then) -> bool:
+        """Run ``change`` (store calls) and then ``then(result)`` here. When another annotate
+        holds the database lock, the change waits (after any already waiting, in order)
+        while the screen says so and the keys keep working; a worker saves it as soon as
+        the lock is free. False only when the change failed at once (said on screen)."""
+        with self._waiting_lock:
+            if self._waiting:
+                self._waiting.append((change, then))
+                return True
+        try:
+            ran, result = self.store.try_run(change)
+        except StoreError as error:
+            self.say(str(error), title="Not saved", severity="error", timeout=10)
+            return False
+        if ran:
+            then(result)
+            return True
+        with self._waiting_lock:
+            self._waiting.append((change, then))
+        self.say(WAITING_FOR_LOCK, title="Store", timeout=LOCK_NOTICE_SECONDS)
+        self.wait_for_lock()
         return True
+
+    @property
+    def waiting_for_lock(self) -> bool:
+        with self._waiting_lock:
+            return bool(self._waiting)
+
+    @work(thread=True, group="store-lock", exit_on_error=False, description="waiting for the database lock")
+    def wait_for_lock(self) -> None:
+        worker = get_current_worker()
+        while not worker.is_cancelled:
+            with self._waiting_lock:
+                if not self._waiting:
+                    return
+                change, then = self._waiting[0]
+            try:
+                ran, result = self.store.try_run(change)
+            except StoreError as error:
+                ran, result = True, error
+            if not ran:
+                time.sleep(LOCK_RETRY_SECONDS)
+                continue
+            with self._waiting_lock:
+                self._waiting.pop(0)
+                last = not self._waiting
+            self.app.call_from_thread(self.saved_after_waiting, then, result, last)
+
+    def saved_after_waiting(self, then, result, last: bool) -> None:
+        if isinstance(result, StoreError):
+            self.say(str(result), title="Not saved", severity="error", timeout=10)
+        else:
+            then(result)
+        if last:
+            self.say("The database lock is free: everything is saved", title="Store", timeout=3)
+            if self._quit_when_saved:
+                self.app.exit(0)
 
     def target_range(self) -> tuple[int, int] | None:
         """The selection, else the innermost annotation or suggestion under the cursor, else the word."""
@@ -563,16 +630,15 @@ class ReaderScreen(Screen):
         self.history_step(self.store.redo, "Nothing to redo")
 
     def history_step(self, step, nothing: str) -> None:
-        try:
-            description = step(self.document.sha256)
-        except StoreError as error:
-            self.say(str(error), title="Not saved", severity="error", timeout=10)
-            return
-        if description is None:
-            self.say(nothing, timeout=2)
-            return
-        self.reload_annotations()
-        self.say(description, timeout=2)
+        def then(description: str | None) -> None:
+            if description is None:
+                self.say(nothing, timeout=2)
+                return
+            self.reload_annotations()
+            self.say(description, timeout=2)
+
+        sha = self.document.sha256
+        self.save(lambda: step(sha), then)
 
     def action_move_boundary(self, which: str, step: int) -> None:
         anns = self.user_annotations_at(self.article.cursor)
@@ -754,6 +820,12 @@ class ReaderScreen(Screen):
             self.article.focus()
 
     def action_quit(self) -> None:
+        if self.waiting_for_lock and not self._quit_when_saved:
+            # Keys pressed while another annotate held the lock are not saved yet.
+            self._quit_when_saved = True
+            self.say("Quitting once the changes waiting for the database lock are saved (q again: quit now)",
+                     title="Store", timeout=LOCK_NOTICE_SECONDS)
+            return
         self.app.exit(0)
 
 
@@ -819,6 +891,12 @@ class AnnotateApp(App[int]):
             self.archive = None
             self.entries = []
             self.reader = ReaderScreen(document, run_analysis)
+
+    def on_unmount(self) -> None:
+        # The reader has ended: its undo history is anyone's now (issue 12: undo belongs to
+        # the running reader that made the change; after a restart it is yours again).
+        if self.store is not None:
+            self.store.end_session()
 
     def open_store(self) -> bool:
         """Open the store if it is not open yet. A store that cannot be used (corrupt,
