@@ -9,7 +9,7 @@ are no longer alive belong to whoever runs next: after a restart your history is
 from __future__ import annotations
 
 import os
-from typing import Any
+from typing import Any, Callable
 
 _open_here: set[str] = set()
 
@@ -59,3 +59,19 @@ def alive(session: Any) -> bool:
 def owns(mine: str, session: Any) -> bool:
     """May the instance ``mine`` undo an entry made by ``session``?"""
     return session == mine or not alive(session)
+
+
+def owner(mine: str) -> Callable[[Any], bool]:
+    """``owns`` for one operation: each other session is looked up once (a document's
+    history can hold thousands of entries from a few sessions)."""
+    known: dict[Any, bool] = {}
+
+    def check(session: Any) -> bool:
+        if session == mine:
+            return True
+        key = session if isinstance(session, str) else None
+        if key not in known:
+            known[key] = not alive(session)
+        return known[key]
+
+    return check

@@ -616,8 +616,9 @@ class Store:
                 if tx.get(DOCUMENTS, sha) is None and sha in self._registered:
                     tx.put(DOCUMENTS, {**self._registered[sha], "last_opened": now_iso()})
 
-    def _owns(self, session: Any) -> bool:
-        return sessions.owns(self.session, session)
+    def _owner(self):
+        """Which undo entries this instance may undo (see history.py), for one operation."""
+        return sessions.owner(self.session)
 
     @contextlib.contextmanager
     def _outermost(self) -> Iterator[None]:
@@ -1049,7 +1050,7 @@ class Store:
     # -- undo / redo
 
     def _record(self, tx: Transaction, sha: str, description: str, changes: list[dict]) -> dict:
-        return history.record(tx, sha, description, changes, session=self.session, owns=self._owns)
+        return history.record(tx, sha, description, changes, session=self.session, owns=self._owner())
 
     def undo(self, sha: str) -> str | None:
         """Undo this instance's last change of the document (or one a closed instance
@@ -1057,7 +1058,7 @@ class Store:
         another running instance changed the same annotation since."""
         with self._transaction() as tx:
             try:
-                return history.undo(tx, sha, self._owns)
+                return history.undo(tx, sha, self._owner())
             except history.Conflict as conflict:
                 raise StoreError(str(conflict), EXIT_BAD_INPUT) from None
 
@@ -1065,19 +1066,19 @@ class Store:
         """Redo this instance's last undone change; what was redone, or None."""
         with self._transaction() as tx:
             try:
-                return history.redo(tx, sha, self._owns)
+                return history.redo(tx, sha, self._owner())
             except history.Conflict as conflict:
                 raise StoreError(str(conflict), EXIT_BAD_INPUT) from None
 
     def can_undo(self, sha: str) -> bool:
         with self._mutex:
             data, index = self._snapshot()
-            return history.can_undo(Transaction(data, index), sha, self._owns)
+            return history.can_undo(Transaction(data, index), sha, self._owner())
 
     def can_redo(self, sha: str) -> bool:
         with self._mutex:
             data, index = self._snapshot()
-            return history.can_redo(Transaction(data, index), sha, self._owns)
+            return history.can_redo(Transaction(data, index), sha, self._owner())
 
     def history(self, sha: str) -> list[dict]:
         """The document's undo entries, oldest first: {seq, time, description, undone}."""
