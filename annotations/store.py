@@ -166,6 +166,7 @@ class CachedAtomicStorage(Storage):
         self.serializer = ChunkedSerializer()
         self.skipped: dict[str, dict] = {}  # table -> key -> invalid record, kept verbatim
         self.warnings: list[str] = []
+        self.checked_all = False  # every record of _data was checked against the schema
 
     # -- reading
 
@@ -202,6 +203,7 @@ class CachedAtomicStorage(Storage):
         kept aside and written back verbatim by every save."""
         self._data, self._key = loaded.data, loaded.key
         self.skipped, self.warnings = loaded.skipped, loaded.warnings
+        self.checked_all = loaded.checked_all
         self.serializer.reset()
         self.generation += 1
 
@@ -1142,8 +1144,13 @@ def open_store(db: str | os.PathLike | None = None, checked: StoreFile | None = 
             store.remove_orphan_temp_files()
             with store._lock:  # the token now names the file just read: the first change need not read it again
                 token = store._lock.read_token()
-                if store._storage.is_current():
+                storage = store._storage
+                if storage.is_current():
                     store._seen_token = token
+                    if storage.checked_all and not storage.skipped and storage.key is not None:
+                        # Checked record by record and found whole: name it in the token, so
+                        # the next open trusts it instead of checking 10k records again.
+                        store._seen_token = store._lock.write_token(storage.key)
         except UnsafeSideFile:
             raise
         except StoreError as error:

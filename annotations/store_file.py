@@ -244,6 +244,7 @@ class StoreFile:
     key: tuple | None
     skipped: dict = field(default_factory=dict)
     warnings: list = field(default_factory=list)
+    checked_all: bool = False  # every record was checked against the schema (not a trusted file)
 
 
 def load_file(path: Path) -> StoreFile:
@@ -277,7 +278,7 @@ def load_file(path: Path) -> StoreFile:
             skipped = {table: {key: exact[table][key] for key in rows} for table, rows in skipped.items()}
     except StoreFormatError as error:
         raise corrupt_store_error(path, raw, str(error)) from None
-    return StoreFile(path, data, key, skipped, warnings)
+    return StoreFile(path, data, key, skipped, warnings, checked_all=only is None)
 
 
 def lock_path(path: Path) -> Path:

@@ -960,3 +960,14 @@ def test_a_save_into_a_store_that_cannot_be_written_is_one_line_exit_1(tmp_path,
     code, _out, err = _run_cli(["forget", "--yes", str(SEED_PATH), "--db", str(db_file)], capsys)
     assert code == 1 and len(err.strip().splitlines()) == 1 and "Traceback" not in err
     assert db_file.read_bytes() == before
+
+
+def test_a_file_checked_whole_is_trusted_by_the_next_open(db_file, seed_doc, monkeypatch):
+    _store_with(db_file, seed_doc)
+    db_file.write_bytes(db_file.read_bytes())  # another program wrote it: checked record by record
+    checks = []
+    real = store_file_module.check_records
+    monkeypatch.setattr(store_file_module, "check_records", lambda path, data, only=None: checks.append(only) or real(path, data, only))
+    open_store(db_file).close()
+    open_store(db_file).close()
+    assert checks == [None, {}]  # every record once; then only the (no) records kept as invalid
