@@ -70,13 +70,16 @@ def _mutate(tables: dict, change) -> dict:
     table, how, field, value = change
     data = json.loads(json.dumps(tables))
     key, record = next(iter(data[table].items()))
+    if not isinstance(record, dict):  # an earlier change replaced the record whole
+        how = "replace record"
     if how == "replace field":
         record[field] = value
     elif how == "remove field":
         record.pop(field, None)
     elif how == "replace record":
         data[table][key] = value
-    elif table == "history":  # inside an undo entry's stored record
+    elif table == "history" and isinstance(record.get("changes"), list) and record["changes"] \
+            and isinstance(record["changes"][0], dict):  # inside an undo entry's stored record
         stored = record["changes"][0]
         side = "before" if "before" in stored else "after"
         if isinstance(stored.get(side), dict):
