@@ -985,7 +985,10 @@ class Store:
                 check_span(text, start, end)
                 prefix, suffix = quote_context(text, start, end)
                 new = dataclasses.replace(
-                    new, start=start, end=end, text=text[start:end], prefix=prefix, suffix=suffix, orphan=False
+                    new, start=start, end=end, text=text[start:end], prefix=prefix, suffix=suffix, orphan=False,
+                    # The offsets are the given text's: the annotation belongs to that text now
+                    # (another instance may have moved it onto a newer text meanwhile).
+                    doc_sha=self._sha_of(text, old.doc_sha),
                 )
             if new == old:
                 return old
@@ -1050,6 +1053,16 @@ class Store:
             return {rows[index.keys[REJECTIONS][i]]["key"] for i in index.by_sha[REJECTIONS].get(sha, ())}
 
     # -- undo / redo
+
+    def _sha_of(self, text: str, default: str) -> str:
+        if self._texts.get(default) is text:
+            return default
+        for sha, known in self._texts.items():
+            if known is text:
+                return sha
+        from annotations.document import text_sha256
+
+        return text_sha256(text)
 
     def _record(self, tx: Transaction, sha: str, description: str, changes: list[dict]) -> dict:
         return history.record(tx, sha, description, changes, session=self.session, owns=self._owner())

@@ -971,3 +971,37 @@ def test_a_file_checked_whole_is_trusted_by_the_next_open(db_file, seed_doc, mon
     open_store(db_file).close()
     open_store(db_file).close()
     assert checks == [None, {}]  # every record once; then only the (no) records kept as invalid
+
+
+def test_a_span_moved_in_a_reader_showing_the_old_text_stays_on_that_text(tmp_path, db_file):
+    """The reader's offsets are its text's: an annotation another instance moved onto the
+    file's new text meanwhile goes back to the reader's text (and export moves it again),
+    never the old offsets on the new text."""
+    from annotations.document import load_document
+
+    article = tmp_path / "article.txt"
+    article.write_text("Alpha met Beta in Gamma.\n", encoding="utf-8")
+    first = load_document(article)
+    reader = open_store(db_file)
+    reader.register_document(first)
+    ann = annotate_word(reader, first, "Beta")
+    article.write_text("A new first line.\nAlpha met Beta in Gamma.\n", encoding="utf-8")
+    changed = load_document(article)
+    other = open_store(db_file)
+    other.register_document(changed)
+    other.close()
+    start = first.text.index("Beta in")
+    reader.update(ann.id, start=start, end=start + len("Beta in"), text_source=first.text)
+    reader.close()
+    exported = json.loads(_export(db_file, changed))["annotations"]
+    assert [(a["text"], changed.text[a["start"]:a["end"]]) for a in exported] == [("Beta in", "Beta in")]
+
+
+def _export(db_file, document) -> str:
+    from annotations.export import export_document
+
+    store = open_store(db_file)
+    try:
+        return export_document(store, document, "json")
+    finally:
+        store.close()
