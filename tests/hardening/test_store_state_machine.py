@@ -52,8 +52,7 @@ class TwoReaders(RuleBasedStateMachine):
         self.article.write_text(ORIGINAL, encoding="utf-8")
         # model: annotation id -> quote, label, doc sha of its record
         self.anns: dict[str, dict] = {}
-        self.known: dict[str, dict] = {}  # every id ever added: quote (for undo of a remove)
-        # model of the history entries: seq, session, sha, id, before/after label (None: absent), undone
+        # model of the history entries: seq, session, sha, id, before/after state (None: absent), undone
         self.ops: list[dict] = []
         self.instances = [self._open(), self._open()]
 
@@ -91,11 +90,11 @@ class TwoReaders(RuleBasedStateMachine):
         self.ops.append({"seq": seq, "session": instance.session, "sha": sha, "id": ann_id,
                          "before": before, "after": after, "undone": False})
 
-    def _set(self, ann_id: str, label, sha: str) -> None:
-        if label is None:
+    def _set(self, ann_id: str, state: dict | None) -> None:
+        if state is None:
             self.anns.pop(ann_id, None)
         else:
-            self.anns[ann_id] = {"quote": self.known[ann_id]["quote"], "label": label, "sha": sha}
+            self.anns[ann_id] = dict(state)
 
     def _visible(self, instance: Instance) -> list[str]:
         return sorted(i for i, ann in self.anns.items() if ann["sha"] == instance.doc.sha256)
@@ -110,9 +109,9 @@ class TwoReaders(RuleBasedStateMachine):
             return
         ann = new_annotation(instance.doc, start, start + len(word), label=label)
         instance.store.add(ann)
-        self.known[ann.id] = {"quote": word}
-        self._set(ann.id, label, instance.doc.sha256)
-        self._record(instance, instance.doc.sha256, ann.id, None, label)
+        after = {"quote": word, "label": label, "sha": instance.doc.sha256}
+        self._set(ann.id, after)
+        self._record(instance, instance.doc.sha256, ann.id, None, after)
 
     @rule(which=st.integers(0, 1), pick=st.integers(0, 50), label=st.sampled_from(LABELS))
     def relabel(self, which, pick, label):
@@ -121,12 +120,13 @@ class TwoReaders(RuleBasedStateMachine):
         if not visible:
             return
         ann_id = visible[pick % len(visible)]
-        old = self.anns[ann_id]
+        old = dict(self.anns[ann_id])
         if old["label"] == label:
             return
         instance.store.update(ann_id, label=label)
-        self._record(instance, old["sha"], ann_id, old["label"], label)
-        self._set(ann_id, label, old["sha"])
+        after = {**old, "label": label}
+        self._record(instance, old["sha"], ann_id, old, after)
+        self._set(ann_id, after)
 
     @rule(which=st.integers(0, 1), pick=st.integers(0, 50))
     def remove(self, which, pick):
@@ -135,10 +135,31 @@ class TwoReaders(RuleBasedStateMachine):
         if not visible:
             return
         ann_id = visible[pick % len(visible)]
-        old = self.anns[ann_id]
+        old = dict(self.anns[ann_id])
         instance.store.remove(ann_id)
-        self._record(instance, old["sha"], ann_id, old["label"], None)
-        self._set(ann_id, None, old["sha"])
+        self._record(instance, old["sha"], ann_id, old, None)
+        self._set(ann_id, None)
+
+    @rule(which=st.integers(0, 1), pick=st.integers(0, 50), word=st.sampled_from(WORDS))
+    def move_span(self, which, pick, word):
+        """Move an annotation onto another word of the instance's text, as the boundary
+        keys do; the annotation may be one the instance's screen still shows though
+        another instance moved it onto a newer text meanwhile (any annotation here)."""
+        instance = self.instances[which]
+        if not self.anns:
+            return
+        ann_id = sorted(self.anns)[pick % len(self.anns)]
+        start = instance.doc.text.find(word)
+        if start < 0:
+            return
+        current = instance.store.get(ann_id)
+        if current.doc_sha == instance.doc.sha256 and (current.start, current.end) == (start, start + len(word)):
+            return  # no change: no history entry
+        instance.store.update(ann_id, start=start, end=start + len(word), text_source=instance.doc.text)
+        old = dict(self.anns[ann_id])
+        after = {**old, "quote": word, "sha": instance.doc.sha256}
+        self._record(instance, instance.doc.sha256, ann_id, old, after)
+        self._set(ann_id, after)
 
     def _step(self, instance: Instance, undo: bool) -> None:
         sha = instance.doc.sha256
@@ -157,7 +178,7 @@ class TwoReaders(RuleBasedStateMachine):
             return
         assert step(sha) is not None
         op["undone"] = undo
-        self._set(op["id"], op["before"] if undo else op["after"], sha)
+        self._set(op["id"], op["before"] if undo else op["after"])
 
     @rule(which=st.integers(0, 1))
     def undo(self, which):
