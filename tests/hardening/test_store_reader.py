@@ -1,16 +1,20 @@
-"""Issue 12, points 10 and 2, in the reader (Pilot).
+"""Issue 12, points 1, 2 and 10, in the reader (Pilot).
 
+1: a tag the screen confirmed is never lost when the article changes and is registered
+elsewhere (``annotate export``) while the reader is open.
+2: ctrl+z in one running reader never reverts a change another running reader made.
 10: while another process holds the database lock, the reader says that it waits and
 keeps the keys pressed meanwhile (in order), saving them once the lock is free.
-2: ctrl+z in one running reader never reverts a change another running reader made.
 """
 
 from __future__ import annotations
 
 import fcntl
+import json
 import os
 
 from annotations.document import load_document
+from annotations.export import export_document
 from annotations.model import new_annotation
 from annotations.store import open_store
 from tests.tui.conftest import make_app, notifications, settle  # noqa: F401 (make_app is a fixture)
@@ -111,3 +115,28 @@ async def test_ctrl_z_in_one_reader_never_reverts_what_another_running_reader_di
         assert "Nothing to undo" in notifications(app)
         assert saved_texts(db) == ["Critics"]
         other.close()
+
+
+async def test_a_tag_confirmed_after_the_article_changed_and_was_exported_elsewhere_is_kept(make_app, tmp_path):
+    db = tmp_path / "db.json"
+    app = make_app(TEXT, db=db)
+    article = tmp_path / "article.txt"
+    async with app.run_test(size=(110, 30)) as pilot:
+        await settle(pilot)
+        await tag(pilot, app, "minister")
+        assert "Tagged" in notifications(app)
+        article.write_text("A line inserted on top.\n" + TEXT, encoding="utf-8")  # from outside
+        outside = open_store(db)
+        export_document(outside, load_document(article), "json")  # annotate export FILE
+        outside.close()
+        await tag(pilot, app, "Critics")
+        assert notifications(app).count("Tagged") == 2
+        await pilot.press("q")
+    final = open_store(db)
+    try:
+        exported = json.loads(export_document(final, load_document(article), "json"))["annotations"]
+    finally:
+        final.close()
+    changed = article.read_text(encoding="utf-8")
+    assert sorted((a["text"], changed[a["start"]:a["end"]]) for a in exported) == [
+        ("Critics", "Critics"), ("minister", "minister")]
