@@ -12,6 +12,7 @@ import os
 from typing import Any, Callable
 
 _open_here: set[str] = set()
+_ended: set[str] = set()  # sessions seen ended: an ended session never runs again
 
 
 def _process_start(pid: int) -> str:
@@ -33,11 +34,22 @@ def start() -> str:
 
 def end(session: str) -> None:
     _open_here.discard(session)
+    _ended.add(session)
 
 
 def alive(session: Any) -> bool:
     if not isinstance(session, str) or session.count(":") != 2:
         return False  # an entry from before sessions, or a damaged one: nobody's
+    if session in _ended:
+        return False
+    if _running(session):
+        return True
+    if len(_ended) < 100_000:
+        _ended.add(session)
+    return False
+
+
+def _running(session: str) -> bool:
     pid_text, started, _random = session.split(":")
     if not pid_text.isdigit():
         return False
