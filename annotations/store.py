@@ -798,7 +798,8 @@ class Store:
     def _older_records(data: dict, document) -> list[dict]:
         """Other texts recorded for the document's path (it changed since)."""
         path = _display_path(document.path)
-        if not path or path.startswith("<") or path == "-":
+        # a stream (stdin, <(command)) is known by its sha256 only: /dev/fd/63 names another text each time
+        if not path or path.startswith("<") or path == "-" or document.metadata.get("stream"):
             return []
         return [
             row for row in data.get(DOCUMENTS, {}).values()
