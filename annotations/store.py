@@ -22,7 +22,15 @@ Design (measured in ``store-figures.md``, design "f"):
 * The analysis cache is not here (every write rewrites the whole file).
 * Beside the database: ``<db>.lock``, a copy at the first save of each day
   (``<db>.bak-YYYYMMDD``, 5 kept), and for an unreadable file ``<db>.corrupt-<time>``
-  (plus ``<db>.recovered-<time>`` when its complete start could be parsed).
+  (plus ``<db>.recovered-<time>`` when its complete start could be parsed). The lock
+  and backups are opened without following links and only as regular files
+  (``open_beside``); a database path that is a link is saved into its target.
+* Records are checked against ``schemas/store.json`` when the file was not written by
+  annotate last (``store_file.load_file``); an invalid one is kept aside and written
+  back verbatim. Undo entries name the session that made them (``sessions.py``).
+* A save resolves its document under the lock: if another instance replaced this
+  instance's document record (the file changed and was opened or exported there), the
+  record is written again so the next open or export re-anchors the new annotations.
 
 Tables: ``meta`` (schema version), ``documents`` (sha256, path, chars, first/last
 opened), ``annotations`` (``Annotation.to_dict()``), ``history`` (undo entries, see
