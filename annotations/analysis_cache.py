@@ -2,6 +2,13 @@
 
 Kept out of the annotations database on purpose: every TinyDB write rewrites the whole
 file, so a large cache there would make each saved annotation slow.
+
+What is read back is checked, because anything may have written the file: against
+``schemas/analysis-cache.json`` (skipped when the file is exactly the one annotate wrote:
+its identity, as for the database, is in a ``.stamp`` beside it, and any other writer
+changes at least its ctime), and every span against the document text
+(``text == document[start:end]``). A file that fails is a miss: the analysis runs again
+and replaces it.
 """
 
 from __future__ import annotations
@@ -9,6 +16,7 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
+from typing import Any, Iterator
 
 from annotations import paths
 from annotations.atomic import write_atomically
@@ -19,6 +27,34 @@ def cache_key(sha256: str, model_name: str, model_version: str, pipeline_version
     return f"{sha256}-{safe(model_name)}-{safe(model_version)}-p{safe(pipeline_version)}"
 
 
+def _identity(stat: os.stat_result) -> bytes:
+    return f"{stat.st_ino} {stat.st_size} {stat.st_mtime_ns} {stat.st_ctime_ns}".encode()
+
+
+def spans(value: Any) -> Iterator[dict]:
+    """Every object in ``value`` that places a text: integer ``start`` and ``end``."""
+    if isinstance(value, dict):
+        if isinstance(value.get("start"), int) and isinstance(value.get("end"), int):
+            yield value
+        for item in value.values():
+            if isinstance(item, (dict, list)):
+                yield from spans(item)
+    elif isinstance(value, list):
+        for item in value:
+            if isinstance(item, (dict, list)):
+                yield from spans(item)
+
+
+def spans_match(value: Any, text: str) -> bool:
+    """Does every span quote ``text`` where it says (``text == document[start:end]``)?"""
+    size = len(text)
+    for span in spans(value):
+        start, end, quoted = span["start"], span["end"], span.get("text")
+        if not (isinstance(quoted, str) and 0 <= start <= end <= size and text[start:end] == quoted):
+            return False
+    return True
+
+
 class AnalysisCache:
     def __init__(self, folder: str | os.PathLike | None = None) -> None:
         self.folder = Path(folder) if folder is not None else paths.cache_dir()
@@ -26,14 +62,41 @@ class AnalysisCache:
     def _file(self, key: str) -> Path:
         return self.folder / f"{key}.json"
 
-    def get(self, key: str) -> dict | None:
-        """The cached result, or None when absent or unreadable (a bad entry is just a miss)."""
+    def _stamp_file(self, key: str) -> Path:
+        return self.folder / f"{key}.json.stamp"
+
+    def get(self, key: str, text: str | None = None) -> dict | None:
+        """The cached result, or None when absent, unreadable or invalid (a miss). With
+        ``text`` (the document's), a result with a span that does not quote it is a miss."""
         try:
             with open(self._file(key), "rb") as handle:
-                value = json.loads(handle.read())
-        except (OSError, ValueError):
+                identity = _identity(os.fstat(handle.fileno()))
+                raw = handle.read()
+            value = json.loads(raw)
+        except (OSError, ValueError, RecursionError):
             return None
-        return value if isinstance(value, dict) else None
+        if not isinstance(value, dict):
+            return None
+        if not self._stamped(key, identity):
+            from annotations import schemas
+
+            if schemas.problem("analysis-cache", value) is not None:
+                return None
+        if text is not None and not spans_match(value, text):
+            return None
+        return value
+
+    def _stamped(self, key: str, identity: bytes) -> bool:
+        try:
+            fd = os.open(self._stamp_file(key), os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
+        except OSError:
+            return False
+        try:
+            return os.read(fd, 200) == identity
+        except OSError:
+            return False
+        finally:
+            os.close(fd)
 
     def put(self, key: str, value: dict) -> bool:
         """Store a result atomically; returns False (and caches nothing) when the folder is unwritable."""
@@ -41,6 +104,8 @@ class AnalysisCache:
             self.folder.mkdir(parents=True, exist_ok=True)
             # No fsync: a lost cache entry is recomputed, and fsync per entry slows batches.
             write_atomically(self._file(key), json.dumps(value, ensure_ascii=False), fsync=False)
+            identity = _identity(os.stat(self._file(key)))
+            write_atomically(self._stamp_file(key), identity, fsync=False)
         except OSError:
             return False
         return True

@@ -22,7 +22,15 @@ Design (measured in ``store-figures.md``, design "f"):
 * The analysis cache is not here (every write rewrites the whole file).
 * Beside the database: ``<db>.lock``, a copy at the first save of each day
   (``<db>.bak-YYYYMMDD``, 5 kept), and for an unreadable file ``<db>.corrupt-<time>``
-  (plus ``<db>.recovered-<time>`` when its complete start could be parsed).
+  (plus ``<db>.recovered-<time>`` when its complete start could be parsed). The lock
+  and backups are opened without following links and only as regular files
+  (``open_beside``); a database path that is a link is saved into its target.
+* Records are checked against ``schemas/store.json`` when the file was not written by
+  annotate last (``store_file.load_file``); an invalid one is kept aside and written
+  back verbatim. Undo entries name the session that made them (``sessions.py``).
+* A save resolves its document under the lock: if another instance replaced this
+  instance's document record (the file changed and was opened or exported there), the
+  record is written again so the next open or export re-anchors the new annotations.
 
 Tables: ``meta`` (schema version), ``documents`` (sha256, path, chars, first/last
 opened), ``annotations`` (``Annotation.to_dict()``), ``history`` (undo entries, see
@@ -32,10 +40,13 @@ opened), ``annotations`` (``Annotation.to_dict()``), ``history`` (undo entries, 
 from __future__ import annotations
 
 import contextlib
+import copy
 import dataclasses
+import errno
 import glob
 import os
 import shutil
+import stat
 import tempfile
 import threading
 import time
@@ -47,9 +58,9 @@ from typing import Any, Iterable, Iterator
 from tinydb import TinyDB
 from tinydb.storages import Storage
 
-from annotations import __version__, history
-from annotations.anchoring import reanchor
-from annotations.errors import EXIT_ENVIRONMENT, StoreError
+from annotations import __version__, history, sessions
+from annotations.anchoring import orphaned, place, reanchor
+from annotations.errors import EXIT_BAD_INPUT, EXIT_ENVIRONMENT, StoreError
 from annotations.model import Annotation, check_span, now_iso, quote_context
 from annotations.store_file import (
     ANNOTATIONS, DOCUMENTS, HISTORY, ID_FIELD, META_TABLE, REJECTIONS, SCHEMA_VERSION, SHA_FIELD, STORE_SCHEMA,
@@ -161,6 +172,9 @@ class CachedAtomicStorage(Storage):
         self._key: tuple | None = None  # file identity of _data; None when the file was missing
         self.generation = 0  # bumped whenever _data is replaced or written
         self.serializer = ChunkedSerializer()
+        self.skipped: dict[str, dict] = {}  # table -> key -> invalid record, kept verbatim
+        self.warnings: list[str] = []
+        self.checked_all = False  # every record of _data was checked against the schema
 
     # -- reading
 
@@ -189,12 +203,15 @@ class CachedAtomicStorage(Storage):
     def load(self) -> None:
         """Parse the file afresh (validating it); a missing file is an empty store."""
         self._data = None
-        self.seed(*load_file(self.path))
+        self.seed(load_file(self.path))
 
-    def seed(self, data: dict, key: tuple | None) -> None:
-        """Use tables already read from the file (``key``: its identity then); read() parses
-        the file again only if it changed since."""
-        self._data, self._key = data, key
+    def seed(self, loaded: StoreFile) -> None:
+        """Use tables already read from the file (``loaded.key``: its identity then); read()
+        parses the file again only if it changed since. Records skipped as invalid are
+        kept aside and written back verbatim by every save."""
+        self._data, self._key = loaded.data, loaded.key
+        self.skipped, self.warnings = loaded.skipped, loaded.warnings
+        self.checked_all = loaded.checked_all
         self.serializer.reset()
         self.generation += 1
 
@@ -210,10 +227,17 @@ class CachedAtomicStorage(Storage):
         """Replace the file with ``data``.  ``changed`` (table -> TinyDB keys changed since
         the last write of this same dict) lets the serializer reuse unchanged chunks;
         TinyDB's own calls pass nothing and get a full encoding."""
-        payload = self.serializer.serialize(data, changed if data is self._data else None)
-        folder = self.path.parent
+        if self.skipped:  # rare: write the invalid records back as they were read
+            merged = {table: {**rows, **self.skipped.get(table, {})} for table, rows in data.items()}
+            merged.update({table: dict(rows) for table, rows in self.skipped.items() if table not in data})
+            payload = self.serializer.serialize(merged, None)
+        else:
+            payload = self.serializer.serialize(data, changed if data is self._data else None)
+        # A database path that is a symbolic link: the file it names is replaced, the link stays.
+        target = Path(os.path.realpath(self.path))
+        folder = target.parent
         try:
-            fd, temp_name = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=folder)
+            fd, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
         except OSError as error:  # folder not writable, read-only, no inode left: the file is untouched
             self.drop_cache()
             raise environment_error(self.path, error, "save") from None
@@ -221,8 +245,9 @@ class CachedAtomicStorage(Storage):
             with os.fdopen(fd, "wb") as handle:
                 write_all(handle, payload)
                 handle.flush()
+                keep_mode(handle.fileno(), target)
                 os.fsync(handle.fileno())
-            os.replace(temp_name, self.path)
+            os.replace(temp_name, target)
         except BaseException as error:
             self.drop_cache()
             with contextlib.suppress(OSError):
@@ -237,6 +262,17 @@ class CachedAtomicStorage(Storage):
 
     def close(self) -> None:
         pass
+
+
+def keep_mode(fd: int, target: Path) -> None:
+    """The new file gets the replaced one's permission bits (mkstemp makes 0600, which
+    stays for a new database: annotations can be private)."""
+    try:
+        mode = stat.S_IMODE(os.stat(target).st_mode)
+    except OSError:
+        return
+    with contextlib.suppress(OSError):
+        os.fchmod(fd, mode)
 
 
 def write_all(handle, pieces: list[bytes]) -> None:
@@ -256,6 +292,44 @@ def fsync_folder(folder: Path) -> None:
 
 # ---------------------------------------------------------------------------
 # lock
+
+
+class UnsafeSideFile(StoreError):
+    """A symbolic link or a special file where annotate keeps a file beside the database."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, EXIT_ENVIRONMENT)
+
+
+def open_beside(path: Path, access: int, what: str) -> int:
+    """Open a file beside the database (the lock file, a backup), creating it if absent,
+    without ever following a symbolic link (``O_NOFOLLOW``; ``O_EXCL`` for a new file) or
+    using anything but a regular file: someone else's link or FIFO there would otherwise
+    have annotate write to (truncate, block on) a file it never chose. StoreError (exit 1,
+    one line) names it; what it points at is untouched."""
+    flags = access | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NONBLOCK", 0)
+    try:
+        try:
+            fd = os.open(path, flags | os.O_CREAT | os.O_EXCL, 0o644)
+        except FileExistsError:
+            fd = os.open(path, flags)
+    except OSError as error:
+        if error.errno == errno.ELOOP or os.path.islink(path):
+            raise UnsafeSideFile(
+                f"{path}: the {what} is a symbolic link; annotate does not follow links beside the database "
+                "(remove it)"
+            ) from None
+        if error.errno in (errno.ENXIO, errno.EISDIR, errno.EOPNOTSUPP):
+            raise UnsafeSideFile(f"{path}: the {what} is not a regular file (remove it)") from None
+        raise environment_error(path, error, "lock" if what == "lock file" else "save") from None
+    try:
+        mode = os.fstat(fd).st_mode
+    except OSError:
+        mode = 0
+    if not stat.S_ISREG(mode):
+        os.close(fd)
+        raise UnsafeSideFile(f"{path}: the {what} is not a regular file (remove it)")
+    return fd
 
 
 class SidecarLock:
@@ -280,10 +354,7 @@ class SidecarLock:
             self._depth = 1
             return
         if self._fd is None:
-            try:
-                self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
-            except OSError as error:
-                raise environment_error(self.path.with_suffix(""), error, "lock") from None
+            self._fd = open_beside(self.path, os.O_RDWR, "lock file")
         deadline = time.monotonic() + LOCK_TIMEOUT
         while True:
             try:
@@ -330,8 +401,10 @@ class SidecarLock:
         if self._depth:
             self._depth += 1
             return True
-        if fcntl is None or self._fd is None:
+        if fcntl is None:  # pragma: no cover - Windows
             return False
+        if self._fd is None:
+            self._fd = open_beside(self.path, os.O_RDWR, "lock file")
         try:
             fcntl.flock(self._fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -369,7 +442,8 @@ class SidecarLock:
 class Index:
     """Lookups over the raw tables: record id -> TinyDB key, and ids per document."""
 
-    def __init__(self, data: dict) -> None:
+    def __init__(self, data: dict, reserved: dict[str, dict] | None = None) -> None:
+        """``reserved``: table -> keys taken by records kept aside (never reused)."""
         self.keys: dict[str, dict[str, str]] = {}
         self.by_sha: dict[str, dict[str, set[str]]] = {}
         self.next_key: dict[str, int] = {}
@@ -388,7 +462,8 @@ class Index:
                     by_sha[sha] = {record_id}
             self.keys[table] = keys
             self.by_sha[table] = by_sha
-            self.next_key[table] = max(map(int, rows), default=0) + 1
+            taken = (reserved or {}).get(table, ())
+            self.next_key[table] = max(map(int, [*rows, *taken]), default=0) + 1
 
 
 class Transaction:
@@ -480,15 +555,21 @@ class Store:
         self._index: Index | None = None
         self._index_generation = -1
         self._texts: dict[str, str] = {}
+        # The document records this instance registered: a save re-creates its record
+        # when another instance replaced it meanwhile (see _resolve_documents).
+        self._registered: dict[str, dict] = {}
         self._seen_token: bytes | None = None
-        self.read_only = False
+        self._tx_depth = 0  # transactions under way (nested ones reuse the outer one's check)
+        self.read_only = False  # written by a newer annotate
+        self.writable = True  # False: the lock file could not be made (read-only folder or file system)
+        self.session = sessions.start()
 
     # -- plumbing
 
     def _snapshot(self) -> tuple[dict, Index]:
         data = self._storage.read()
         if self._index is None or self._index_generation != self._storage.generation:
-            self._index = Index(data)
+            self._index = Index(data, self._storage.skipped)
             self._index_generation = self._storage.generation
         self.read_only = schema_version(data) > SCHEMA_VERSION
         return data, self._index
@@ -502,8 +583,8 @@ class Store:
 
     @contextlib.contextmanager
     def _transaction(self) -> Iterator[Transaction]:
-        with self._mutex, self._lock:
-            if self._lock.read_token() != self._seen_token and not self._lock_depth_nested():
+        with self._mutex, self._lock, self._outermost():
+            if self._tx_depth == 1 and self._lock.read_token() != self._seen_token:
                 self._storage.drop_cache()  # another process wrote since we last did
             data, index = self._snapshot()
             if self.read_only:
@@ -516,6 +597,7 @@ class Store:
             try:
                 yield tx
                 if tx.changed:
+                    self._resolve_documents(tx)
                     self._ensure_meta(data)
                     self._daily_backup()
                     self._storage.write(data, tx.changed_keys)
@@ -526,8 +608,47 @@ class Store:
                 self._index = None
                 raise
 
-    def _lock_depth_nested(self) -> bool:
-        return self._lock._depth > 1
+    def _resolve_documents(self, tx: Transaction) -> None:
+        """Under the lock, before writing: every record this save touches must belong to
+        a document record that exists now. Another instance may have replaced this
+        instance's document meanwhile (the file changed and was opened or exported
+        there); the record is then written again as this instance registered it, so the
+        next open or export of the file moves the new annotations onto the new text
+        like every other one (issue 12: a tag confirmed on screen is never lost)."""
+        for table in (ANNOTATIONS, HISTORY, REJECTIONS):
+            keys = tx.changed_keys.get(table, ())
+            rows = tx.data.get(table, {})
+            for key in keys:
+                record = rows.get(key)
+                if record is None:
+                    continue
+                sha = record[SHA_FIELD[table]]
+                if tx.get(DOCUMENTS, sha) is None and sha in self._registered:
+                    tx.put(DOCUMENTS, {**self._registered[sha], "last_opened": now_iso()})
+
+    def _owner(self):
+        """Which undo entries this instance may undo (see history.py), for one operation."""
+        return sessions.owner(self.session)
+
+    @contextlib.contextmanager
+    def _outermost(self) -> Iterator[None]:
+        self._tx_depth += 1
+        try:
+            yield
+        finally:
+            self._tx_depth -= 1
+
+    def try_run(self, change) -> tuple[bool, Any]:
+        """Run ``change`` (store calls) only if the database lock is free now: (True, its
+        result), or (False, None) at once when another process holds the lock, so a
+        view can say that it waits and keep its keys (try again later)."""
+        with self._mutex:
+            if not self._lock.try_acquire():
+                return False, None
+            try:
+                return True, change()
+            finally:
+                self._lock.release()
 
     def _ensure_meta(self, data: dict) -> None:
         if not data.get(META_TABLE):
@@ -539,23 +660,56 @@ class Store:
                     "created": now_iso(),
                 }
             }
+        meta = next(iter(data[META_TABLE].values()))
+        skipped = {table: sorted(rows, key=int) for table, rows in self._storage.skipped.items() if rows}
+        if skipped:  # a trusted file then checks only these again (store_file.load_file)
+            meta["skipped"] = skipped
+        else:
+            meta.pop("skipped", None)
+
+    @property
+    def warnings(self) -> list[str]:
+        """One line per record skipped as invalid when the file was read."""
+        return list(self._storage.warnings)
 
     def _daily_backup(self) -> None:
-        """Keep a copy of the file as it was at the first save of each day (5 kept)."""
+        """Keep a copy of the file as it was at the first save of each day (5 kept).
+        A failing copy never stops a save; a link or special file at the backup's name
+        does (exit 1): see ``open_beside``."""
         backup = self.path.with_name(f"{self.path.name}.bak-{datetime.now(timezone.utc):%Y%m%d}")
-        if backup.exists() or not self.path.exists():
+        try:
+            existing = os.lstat(backup)
+        except FileNotFoundError:
+            existing = None
+        except OSError:
+            return
+        if existing is not None:
+            if not stat.S_ISREG(existing.st_mode):
+                open_beside(backup, os.O_WRONLY, "backup")  # raises: names the link or special file
+            return  # today's copy is there
+        if not self.path.exists():
             return
         try:
-            shutil.copyfile(self.path, backup)
+            fd = open_beside(backup, os.O_WRONLY, "backup")
+        except UnsafeSideFile:
+            raise
+        except StoreError:
+            return  # not writable, disk full: the save itself will say so
+        try:
+            with open(self.path, "rb") as source, os.fdopen(fd, "wb") as handle:
+                keep_mode(handle.fileno(), self.path)
+                shutil.copyfileobj(source, handle)
             older = sorted(glob.glob(glob.escape(str(self.path)) + ".bak-*"))
             for stale in older[:-BACKUPS_KEPT]:
-                os.unlink(stale)
+                if os.path.isfile(stale) or os.path.islink(stale):
+                    os.unlink(stale)  # a link itself, never what it points at
         except OSError:
             pass  # a backup must never stop a save
 
     def remove_orphan_temp_files(self) -> int:
         """Delete temp files left by killed writers (only safe under the lock)."""
-        pattern = os.path.join(glob.escape(str(self.path.parent)), glob.escape(f".{self.path.name}.") + "*.tmp")
+        target = Path(os.path.realpath(self.path))  # temp files are made beside the file a link names
+        pattern = os.path.join(glob.escape(str(target.parent)), glob.escape(f".{target.name}.") + "*.tmp")
         removed = 0
         with self._mutex, self._lock:
             for name in glob.glob(pattern):
@@ -564,8 +718,14 @@ class Store:
                     removed += 1
         return removed
 
+    def end_session(self) -> None:
+        """The program using this store has ended its work: its undo entries become
+        anyone's (another instance, or the next run, may undo them)."""
+        sessions.end(self.session)
+
     def close(self) -> None:
         with self._mutex:
+            sessions.end(self.session)
             self._lock.close()
             self.db.close()
 
@@ -598,54 +758,85 @@ class Store:
 
     def register_document(self, document) -> ReanchorReport:
         """Record that ``document`` was opened; move a changed file's annotations onto it."""
+        self._texts[document.sha256] = document.text
+        with self._transaction() as tx:
+            report, record = self._register_in(tx, document)
+        self._registered[document.sha256] = record
+        return report
+
+    def _register_in(self, tx: Transaction, document) -> tuple[ReanchorReport, dict]:
         sha = document.sha256
         path = _display_path(document.path)
         now = now_iso()
-        self._texts[sha] = document.text
         report = ReanchorReport()
-        with self._transaction() as tx:
-            record = tx.get(DOCUMENTS, sha)
-            first_opened = record["first_opened"] if record else now
-            older = []
-            # a stream (stdin, <(command)) is known by its sha256 only: /dev/fd/63 names another text each time
-            if path and not path.startswith("<") and path != "-" and not document.metadata.get("stream"):
-                older = [
-                    row
-                    for row in tx.data.get(DOCUMENTS, {}).values()
-                    if row.get("path") == path and row["sha256"] != sha
-                ]
-            for old in older:
-                report.old_shas.append(old["sha256"])
-                first_opened = min(first_opened, old.get("first_opened", now))
-                previous = [Annotation.from_dict(r) for r in tx.records(ANNOTATIONS, old["sha256"])]
-                placed, lost = reanchor(previous, document.text, sha)
-                before = {a.id: a for a in previous}
-                for annotation in placed:
-                    old_annotation = before[annotation.id]
-                    if (old_annotation.start, old_annotation.end) == (annotation.start, annotation.end):
-                        report.unchanged += 1
-                    else:
-                        report.moved += 1
-                    tx.put(ANNOTATIONS, annotation.to_dict())
-                for annotation in lost:
-                    report.orphaned += 1
-                    tx.put(ANNOTATIONS, annotation.to_dict())
-                # Undo entries and rejections point at the old text's offsets: drop them.
-                for table in (HISTORY, REJECTIONS):
-                    for row in tx.records(table, old["sha256"]):
-                        tx.delete(table, row["id"])
-                tx.delete(DOCUMENTS, old["sha256"])
-            tx.put(
-                DOCUMENTS,
-                {
-                    "sha256": sha,
-                    "path": path,
-                    "chars": len(document.text),
-                    "first_opened": first_opened,
-                    "last_opened": now,
-                },
-            )
-        return report
+        record = tx.get(DOCUMENTS, sha)
+        first_opened = record.get("first_opened", now) if record else now
+        for old in self._older_records(tx.data, document):
+            report.old_shas.append(old["sha256"])
+            first_opened = min(first_opened, old.get("first_opened", now))
+            previous = [Annotation.from_dict(r) for r in tx.records(ANNOTATIONS, old["sha256"])]
+            placed, lost = reanchor(previous, document.text, sha)
+            before = {a.id: a for a in previous}
+            for annotation in placed:
+                old_annotation = before[annotation.id]
+                if (old_annotation.start, old_annotation.end) == (annotation.start, annotation.end):
+                    report.unchanged += 1
+                else:
+                    report.moved += 1
+                tx.put(ANNOTATIONS, annotation.to_dict())
+            for annotation in lost:
+                report.orphaned += 1
+                tx.put(ANNOTATIONS, annotation.to_dict())
+            # Undo entries and rejections point at the old text's offsets: drop them.
+            for table in (HISTORY, REJECTIONS):
+                for row in tx.records(table, old["sha256"]):
+                    tx.delete(table, row["id"])
+            tx.delete(DOCUMENTS, old["sha256"])
+        record = {
+            "sha256": sha,
+            "path": path,
+            "chars": len(document.text),
+            "first_opened": first_opened,
+            "last_opened": now,
+        }
+        tx.put(DOCUMENTS, record)
+        return report, record
+
+    @staticmethod
+    def _older_records(data: dict, document) -> list[dict]:
+        """Other texts recorded for the document's path (it changed since)."""
+        path = _display_path(document.path)
+        # a stream (stdin, <(command)) is known by its sha256 only: /dev/fd/63 names another text each time
+        if not path or path.startswith("<") or path == "-" or document.metadata.get("stream"):
+            return []
+        return [
+            row for row in data.get(DOCUMENTS, {}).values()
+            if row.get("path") == path and row["sha256"] != document.sha256
+        ]
+
+    def annotations_for(self, document, save: bool = True) -> list[Annotation]:
+        """The document's annotations as ``annotate export`` shows them: when the store
+        holds other texts of its path (the file changed), those annotations are moved onto
+        this text first, saved like an open; with ``save`` False, or in a store that cannot
+        be written (read-only folder or file system), in memory only (nothing is written)."""
+        with self._mutex:
+            data, _index = self._snapshot()
+            if not self._older_records(data, document):
+                return self.annotations(document.sha256)
+        if save:
+            try:
+                self.register_document(document)
+                return self.annotations(document.sha256)
+            except StoreError as error:
+                if error.exit_code != EXIT_ENVIRONMENT:
+                    raise
+        with self._mutex:
+            data, _index = self._snapshot()
+            scratch = copy.deepcopy(data)
+        tx = Transaction(scratch, Index(scratch))
+        self._register_in(tx, document)
+        found = [Annotation.from_dict(row) for row in tx.records(ANNOTATIONS, document.sha256)]
+        return sorted(_matching_text(found, document.text), key=_position)
 
     def documents(self) -> list[dict]:
         """Every document, most recently opened first, with ``annotations`` (all kept,
@@ -725,7 +916,10 @@ class Store:
             rows = data.get(ANNOTATIONS, {})
             keys = index.keys[ANNOTATIONS]
             result = [Annotation.from_dict(rows[keys[i]]) for i in index.by_sha[ANNOTATIONS].get(sha, ())]
-        result.sort(key=lambda a: (a.start is None, a.start or 0, -(a.end or 0), a.created, a.id))
+        text = self._texts.get(sha)
+        if text is not None:
+            result = _matching_text(result, text)
+        result.sort(key=_position)
         return result
 
     def get(self, ann_id: str) -> Annotation | None:
@@ -769,7 +963,7 @@ class Store:
                 if tx.get(ANNOTATIONS, annotation.id) is not None:
                     raise ValueError(f"annotation {annotation.id} already exists")
             changes = [history.change(ANNOTATIONS, r["id"], None, r) for r in records]
-            history.record(tx, sha, description or f"add {len(records)} annotations", changes)
+            self._record(tx, sha, description or f"add {len(records)} annotations", changes)
         return annotations
 
     def update(self, ann_id: str, text_source: str | None = None, **changes: Any) -> Annotation:
@@ -800,13 +994,16 @@ class Store:
                 check_span(text, start, end)
                 prefix, suffix = quote_context(text, start, end)
                 new = dataclasses.replace(
-                    new, start=start, end=end, text=text[start:end], prefix=prefix, suffix=suffix, orphan=False
+                    new, start=start, end=end, text=text[start:end], prefix=prefix, suffix=suffix, orphan=False,
+                    # The offsets are the given text's: the annotation belongs to that text now
+                    # (another instance may have moved it onto a newer text meanwhile).
+                    doc_sha=self._sha_of(text, old.doc_sha),
                 )
             if new == old:
                 return old
             new.modified = now_iso()
-            history.record(
-                tx, old.doc_sha, _describe_update(old, new), [history.change(ANNOTATIONS, ann_id, current, new.to_dict())]
+            self._record(
+                tx, new.doc_sha, _describe_update(old, new), [history.change(ANNOTATIONS, ann_id, current, new.to_dict())]
             )
         return new
 
@@ -817,7 +1014,7 @@ class Store:
             if current is None:
                 raise KeyError(f"no annotation {ann_id}")
             old = Annotation.from_dict(current)
-            history.record(tx, old.doc_sha, f"remove {old.describe()}", [history.change(ANNOTATIONS, ann_id, current, None)])
+            self._record(tx, old.doc_sha, f"remove {old.describe()}", [history.change(ANNOTATIONS, ann_id, current, None)])
         return old
 
     def remove_many(self, ann_ids: Iterable[str], description: str | None = None) -> int:
@@ -834,7 +1031,7 @@ class Store:
                     raise KeyError(f"no annotation {ann_id}")
                 sha = sha or current["doc_sha"]
                 changes.append(history.change(ANNOTATIONS, ann_id, current, None))
-            history.record(tx, sha, description or f"remove {len(changes)} annotations", changes)
+            self._record(tx, sha, description or f"remove {len(changes)} annotations", changes)
         return len(ann_ids)
 
     # -- suggestions the user rejected
@@ -846,7 +1043,7 @@ class Store:
             if tx.get(REJECTIONS, record_id) is not None:
                 return False
             record = {"id": record_id, "doc_sha": sha, "key": key, "created": now_iso()}
-            history.record(tx, sha, description or f"reject suggestion {key}", [history.change(REJECTIONS, record_id, None, record)])
+            self._record(tx, sha, description or f"reject suggestion {key}", [history.change(REJECTIONS, record_id, None, record)])
         return True
 
     def unreject_suggestion(self, sha: str, key: str) -> bool:
@@ -855,7 +1052,7 @@ class Store:
             current = tx.get(REJECTIONS, record_id)
             if current is None:
                 return False
-            history.record(tx, sha, f"restore suggestion {key}", [history.change(REJECTIONS, record_id, current, None)])
+            self._record(tx, sha, f"restore suggestion {key}", [history.change(REJECTIONS, record_id, current, None)])
         return True
 
     def rejected_suggestions(self, sha: str) -> set[str]:
@@ -866,25 +1063,46 @@ class Store:
 
     # -- undo / redo
 
+    def _sha_of(self, text: str, default: str) -> str:
+        if self._texts.get(default) is text:
+            return default
+        for sha, known in self._texts.items():
+            if known is text:
+                return sha
+        from annotations.document import text_sha256
+
+        return text_sha256(text)
+
+    def _record(self, tx: Transaction, sha: str, description: str, changes: list[dict]) -> dict:
+        return history.record(tx, sha, description, changes, session=self.session, owns=self._owner())
+
     def undo(self, sha: str) -> str | None:
-        """Undo the document's last change; what was undone, or None when nothing is left."""
+        """Undo this instance's last change of the document (or one a closed instance
+        left); what was undone, or None when nothing is left. StoreError (exit 2) when
+        another running instance changed the same annotation since."""
         with self._transaction() as tx:
-            return history.undo(tx, sha)
+            try:
+                return history.undo(tx, sha, self._owner())
+            except history.Conflict as conflict:
+                raise StoreError(str(conflict), EXIT_BAD_INPUT) from None
 
     def redo(self, sha: str) -> str | None:
-        """Redo the last undone change; what was redone, or None."""
+        """Redo this instance's last undone change; what was redone, or None."""
         with self._transaction() as tx:
-            return history.redo(tx, sha)
+            try:
+                return history.redo(tx, sha, self._owner())
+            except history.Conflict as conflict:
+                raise StoreError(str(conflict), EXIT_BAD_INPUT) from None
 
     def can_undo(self, sha: str) -> bool:
         with self._mutex:
             data, index = self._snapshot()
-            return history.can_undo(Transaction(data, index), sha)
+            return history.can_undo(Transaction(data, index), sha, self._owner())
 
     def can_redo(self, sha: str) -> bool:
         with self._mutex:
             data, index = self._snapshot()
-            return history.can_redo(Transaction(data, index), sha)
+            return history.can_redo(Transaction(data, index), sha, self._owner())
 
     def history(self, sha: str) -> list[dict]:
         """The document's undo entries, oldest first: {seq, time, description, undone}."""
@@ -894,6 +1112,25 @@ class Store:
                 {k: entry[k] for k in ("seq", "time", "description", "undone")}
                 for entry in history.entries(Transaction(data, index), sha)
             ]
+
+
+def _matching_text(annotations: list[Annotation], text: str) -> list[Annotation]:
+    """Every placed annotation quotes ``text`` at its span: one edited by hand so that it
+    does not (offsets past the end, another quote) is placed again by its quote, or shown
+    as an orphan; in memory only, the record stays as it is."""
+    result = []
+    for annotation in annotations:
+        if annotation.placed and not (
+            0 <= annotation.start < annotation.end <= len(text) and text[annotation.start:annotation.end] == annotation.text
+        ):
+            annotation = place(annotation, text) or orphaned(annotation)
+        result.append(annotation)
+    return result
+
+
+def _position(a: Annotation) -> tuple:
+    """Placed annotations by position, then orphans."""
+    return (a.start is None, a.start or 0, -(a.end or 0), a.created, a.id)
 
 
 def _describe_update(old: Annotation, new: Annotation) -> str:
@@ -914,20 +1151,34 @@ def open_store(db: str | os.PathLike | None = None, checked: StoreFile | None = 
 
     ``checked``: the file as ``read_store_file`` already read it (not parsed again unless
     it changed since). StoreError: exit 2 for a file that is not an annotate database
-    (left untouched), exit 1 when the folder cannot be created or written.
+    (left untouched), exit 1 for a link or special file as the lock file. A store that
+    cannot be written (read-only folder or file system: the lock file cannot be made)
+    opens for reading (``writable`` False); a save then fails with exit 1 and one line.
     """
     if checked is None:
-        checked = read_store_file(db)  # a bad file is reported before any work
+        checked = read_store_file(db, for_writing=False)  # a bad file is reported before any work
     store = Store(checked.path)
     try:
         if checked.data is not None:
-            store._storage.seed(checked.data, checked.key)
+            store._storage.seed(checked)
         store._snapshot()
-        store.remove_orphan_temp_files()
-        with store._lock:  # the token now names the file just read: the first change need not read it again
-            token = store._lock.read_token()
-            if store._storage.is_current():
-                store._seen_token = token
+        try:
+            store.remove_orphan_temp_files()
+            with store._lock:  # the token now names the file just read: the first change need not read it again
+                token = store._lock.read_token()
+                storage = store._storage
+                if storage.is_current():
+                    store._seen_token = token
+                    if storage.checked_all and not storage.skipped and storage.key is not None:
+                        # Checked record by record and found whole: name it in the token, so
+                        # the next open trusts it instead of checking 10k records again.
+                        store._seen_token = store._lock.write_token(storage.key)
+        except UnsafeSideFile:
+            raise
+        except StoreError as error:
+            if error.exit_code != EXIT_ENVIRONMENT:
+                raise
+            store.writable = False
     except BaseException:
         store.close()
         raise

@@ -14,7 +14,8 @@ import errno
 import functools
 import glob
 import os
-from dataclasses import dataclass
+import stat
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -58,7 +59,10 @@ def _orjson():
 def dumps(data: Any) -> bytes:
     fast = _orjson()
     if fast is not None:
-        return fast.dumps(data)
+        try:
+            return fast.dumps(data)
+        except TypeError:  # orjson.JSONEncodeError: an integer beyond 64 bits in a record kept verbatim
+            pass
     import json
 
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode("utf-8")
@@ -67,7 +71,15 @@ def dumps(data: Any) -> bytes:
 def loads(raw: bytes) -> Any:
     fast = _orjson()
     if fast is not None:
-        return fast.loads(raw)
+        try:
+            return fast.loads(raw)
+        except ValueError:
+            pass  # also what orjson cannot hold (an integer of 400 digits): the json module decides
+    return exact_loads(raw)
+
+
+def exact_loads(raw: bytes) -> Any:
+    """The json module's parse: integers of any length exactly (orjson makes long ones floats)."""
     import json
 
     return json.loads(raw.decode("utf-8"), parse_constant=_refuse_constant)
@@ -86,14 +98,11 @@ def validate(data: Any) -> dict:
     for table, records in data.items():
         if not isinstance(records, dict):
             raise StoreFormatError(f"table {table!r} is not a JSON object")
-        id_field, sha_field = ID_FIELD.get(table), SHA_FIELD.get(table)
         for key, record in records.items():
             if not key.isdigit():
                 raise StoreFormatError(f"table {table!r} has a record key {key!r} that is not a TinyDB id")
             if not isinstance(record, dict):
                 raise StoreFormatError(f"table {table!r} record {key} is not a JSON object")
-            if id_field and not (isinstance(record.get(id_field), str) and isinstance(record.get(sha_field), str)):
-                raise StoreFormatError(f"table {table!r} record {key} has no {id_field!r}")
     if not data:
         return data  # "{}": an empty TinyDB file; nothing to lose, it becomes ours on write
     meta = data.get(META_TABLE)
@@ -106,6 +115,45 @@ def validate(data: Any) -> dict:
     if record.get("schema") != STORE_SCHEMA or not isinstance(record.get("schema_version"), int):
         raise StoreFormatError(f"the meta table does not name the {STORE_SCHEMA!r} schema; another program's file?")
     return data
+
+
+def skipped_keys(data: dict) -> dict[str, list[str]]:
+    """The records a save kept verbatim because they were invalid when read (named in
+    the meta record, so a trusted file checks only those again)."""
+    for record in (data.get(META_TABLE) or {}).values():
+        listed = record.get("skipped")
+        return listed if isinstance(listed, dict) else {}
+    return {}
+
+
+def check_records(path: Path, data: dict, only: dict[str, list[str]] | None = None) -> tuple[dict, list[str]]:
+    """Validate the records of the annotate tables against ``schemas/store.json`` (all of
+    them, or the keys in ``only``). An invalid record is taken out of ``data`` into the
+    returned ``skipped`` (table -> key -> record, written back verbatim on save) with a
+    warning naming it; an invalid meta record makes the whole file unreadable."""
+    from annotations import schemas
+
+    if only is None:
+        for record in (data.get(META_TABLE) or {}).values():
+            reason = schemas.problem("store", record, META_TABLE)
+            if reason is not None:
+                raise StoreFormatError(f"the meta record is not valid ({reason})")
+    skipped: dict[str, dict] = {}
+    warnings: list[str] = []
+    for table in ID_FIELD:
+        rows = data.get(table)
+        if not rows:
+            continue
+        keys = list(rows) if only is None else [key for key in only.get(table, ()) if key in rows]
+        for key in keys:
+            reason = schemas.problem("store", rows[key], table)
+            if reason is None:
+                continue
+            skipped.setdefault(table, {})[key] = rows.pop(key)
+            warnings.append(
+                f"{path}: skipped {table} record {key} ({reason}); it is kept as it is in the file"
+            )
+    return skipped, warnings
 
 
 def schema_version(data: dict) -> int:
@@ -210,24 +258,30 @@ def recover_prefix(raw: bytes) -> dict | None:
 
 @dataclass
 class StoreFile:
-    """The database file as read and validated: its path, its tables, and its identity
-    (``file_key``; None when there is no file yet) to tell whether it changed since."""
+    """The database file as read and validated: its path, its tables, its identity
+    (``file_key``; None when there is no file yet) to tell whether it changed since, and
+    the records skipped as invalid (kept verbatim for the next save) with their warnings."""
 
     path: Path
     data: dict | None  # None: known valid, not read yet (see read_store_file)
     key: tuple | None
+    skipped: dict = field(default_factory=dict)
+    warnings: list = field(default_factory=list)
+    checked_all: bool = False  # every record was checked against the schema (not a trusted file)
 
 
-def load_file(path: Path) -> tuple[dict, tuple | None]:
-    """Parse and validate the file at ``path``: (tables, file key); a missing file is an
-    empty store. StoreError (exit 2) for a file that is not an annotate database, with a
-    copy kept beside it; exit 1 for a file that cannot be read."""
+def load_file(path: Path) -> StoreFile:
+    """Parse and validate the file at ``path``; a missing file is an empty store.
+    StoreError (exit 2) for a file that is not an annotate database, with a copy kept
+    beside it; exit 1 for a file that cannot be read. Every record is checked against the
+    schema unless annotate wrote the file last (its stamp in the lock file): then only the
+    records an earlier save kept as invalid are checked again."""
     try:
         with open(path, "rb") as handle:
             key = file_key(os.fstat(handle.fileno()))
             raw = handle.read()
     except FileNotFoundError:
-        return {}, None
+        return StoreFile(path, {}, None)
     except IsADirectoryError:
         raise StoreError(f"{path}: is a folder, not an annotation database; choose a file with --db") from None
     except OSError as error:
@@ -239,9 +293,15 @@ def load_file(path: Path) -> tuple[dict, tuple | None]:
             parsed = loads(raw)
         except (ValueError, UnicodeDecodeError) as error:
             raise StoreFormatError(f"not valid JSON: {error}") from None
-        return validate(parsed), key
+        data = validate(parsed)
+        only = skipped_keys(data) if stamped(path, key) else None
+        skipped, warnings = check_records(path, data, only)
+        if skipped and _orjson() is not None:
+            exact = exact_loads(raw)  # kept verbatim: not as orjson rounded a long integer
+            skipped = {table: {key: exact[table][key] for key in rows} for table, rows in skipped.items()}
     except StoreFormatError as error:
         raise corrupt_store_error(path, raw, str(error)) from None
+    return StoreFile(path, data, key, skipped, warnings, checked_all=only is None)
 
 
 def lock_path(path: Path) -> Path:
@@ -260,24 +320,40 @@ def written_by_annotate(path: Path) -> bool:
     at least. A read without the lock: a write under way only makes the answer False.
     (With coarse timestamps a same-size in-place write within one tick could pass; the
     store still parses the file when it opens, and refuses it with the same message.)"""
-    if os.name == "nt":  # ctime is the creation time there, and no token is written
-        return False
     try:
-        with open(lock_path(path), "rb") as handle:
-            token = handle.read(TOKEN_BYTES)
         key = file_key(os.stat(path))
     except OSError:
         return False
+    return stamped(path, key)
+
+
+def stamped(path: Path, key: tuple) -> bool:
+    """Does the lock file's token name the file with identity ``key``?"""
+    if os.name == "nt":  # ctime is the creation time there, and no token is written
+        return False
+    try:
+        fd = os.open(lock_path(path), os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except OSError:
+        return False
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return False
+        token = os.pread(fd, TOKEN_BYTES, 0)
+    except OSError:
+        return False
+    finally:
+        os.close(fd)
     _random, _, written = token.partition(b" ")
     return written.rstrip() == stamp(key)
 
 
-def read_store_file(db: str | os.PathLike | None = None) -> StoreFile:
+def read_store_file(db: str | os.PathLike | None = None, for_writing: bool = True) -> StoreFile:
     """Check the database at ``db`` (None: the default place) before using it: a usable
     folder and, when the file exists, an annotate database. Creates the folder; the
     file itself appears on the first save. A file that annotate wrote last is not parsed
     here (``data`` None): the store parses it when it opens, after the reader's first paint
-    for ``annotate FILE``."""
+    for ``annotate FILE``. ``for_writing`` False (commands that only read: list, export):
+    a folder that cannot be created or written is no error."""
     path = Path(os.path.abspath(paths.db_path(db)))
     kind = paths.not_a_regular_file(path)  # a FIFO would hang the read, a device feed it forever
     if kind is not None:
@@ -285,12 +361,12 @@ def read_store_file(db: str | os.PathLike | None = None) -> StoreFile:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as error:
-        raise StoreError(
-            f"{path.parent}: cannot create the database folder ({error.strerror or error})", EXIT_ENVIRONMENT
-        ) from None
-    if not os.access(path.parent, os.W_OK | os.X_OK):
+        if for_writing:
+            raise StoreError(
+                f"{path.parent}: cannot create the database folder ({error.strerror or error})", EXIT_ENVIRONMENT
+            ) from None
+    if for_writing and not os.access(path.parent, os.W_OK | os.X_OK):
         raise StoreError(f"{path.parent}: the database folder is not writable", EXIT_ENVIRONMENT)
     if written_by_annotate(path):
         return StoreFile(path, None, None)
-    data, key = load_file(path)
-    return StoreFile(path, data, key)
+    return load_file(path)

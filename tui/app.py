@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import asyncio
 import os
+import threading
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -43,6 +45,9 @@ SUGGESTION_KINDS = ("entity", "claim", "note")
 TAB_OF_KIND = {"entity": "entities", "claim": "claims", "note": "reliability", "user": "mine", "contradiction": "claims"}
 TAB_OF_KIND.update({kind: "entities" for kind in ENTITY_KINDS})  # entities are drawn by type
 STORE_POLL_SECONDS = 1.0
+WAITING_FOR_LOCK = "Waiting for the database lock… (another annotate is saving; your keys are kept)"
+LOCK_RETRY_SECONDS = 0.02
+LOCK_NOTICE_SECONDS = 30
 FIRST_FRAME_WRITE_SECONDS = 0.005
 
 
@@ -175,6 +180,11 @@ class ReaderScreen(Screen):
         self.last_search = ""
         self.detail_shown = Text("")
         self.ready = False  # True once the side panel and the store are there
+        # Changes waiting for the database lock (another annotate holds it), in key order:
+        # (store call, what to do on screen with its result). See save().
+        self._waiting: list[tuple] = []
+        self._waiting_lock = threading.Lock()
+        self._quit_when_saved = False
         # Kept, not queried: a query walks the DOM, and the cursor handler runs on every key.
         self._article = ArticleView(document.text, id="article", margin_marks=True)
         self.layer_choice: dict[str, bool] = {}  # read after first paint (tui.layers)
@@ -235,6 +245,8 @@ class ReaderScreen(Screen):
             return
         if not self.app.open_store():
             return
+        for warning in self.store.warnings:  # records skipped as invalid, kept as they are in the file
+            self.say(warning, title="Store", severity="warning", timeout=10)
         try:
             report = self.store.register_document(self.document)
         except StoreError as error:
@@ -391,6 +403,8 @@ class ReaderScreen(Screen):
         self.refresh_annotation_list()
 
     def poll_store(self) -> None:
+        if self.waiting_for_lock:
+            return  # the screen is reloaded as each waiting change is saved
         try:
             changed = self.store.refresh_if_changed()
         except StoreError as error:
@@ -491,15 +505,70 @@ class ReaderScreen(Screen):
     # ----- store operations (each one write, each undoable) ----------------------------------
 
     def apply(self, change, done: str | None = None) -> bool:
-        try:
-            change()
-        except StoreError as error:
-            self.say(str(error), title="Not saved", severity="error", timeout=10)
-            return False
+        return self.save(change, lambda _result: self.saved(done))
+
+    def saved(self, done: str | None) -> None:
         self.reload_annotations()
         if done:
             self.say(done, timeout=2)
+
+    def save(self, change, then) -> bool:
+        """Run ``change`` (store calls) and then ``then(result)`` here. When another annotate
+        holds the database lock, the change waits (after any already waiting, in order)
+        while the screen says so and the keys keep working; a worker saves it as soon as
+        the lock is free. False only when the change failed at once (said on screen)."""
+        with self._waiting_lock:
+            if self._waiting:
+                self._waiting.append((change, then))
+                return True
+        try:
+            ran, result = self.store.try_run(change)
+        except StoreError as error:
+            self.say(str(error), title="Not saved", severity="error", timeout=10)
+            return False
+        if ran:
+            then(result)
+            return True
+        with self._waiting_lock:
+            self._waiting.append((change, then))
+        self.say(WAITING_FOR_LOCK, title="Store", timeout=LOCK_NOTICE_SECONDS)
+        self.wait_for_lock()
         return True
+
+    @property
+    def waiting_for_lock(self) -> bool:
+        with self._waiting_lock:
+            return bool(self._waiting)
+
+    @work(thread=True, group="store-lock", exit_on_error=False, description="waiting for the database lock")
+    def wait_for_lock(self) -> None:
+        worker = get_current_worker()
+        while not worker.is_cancelled:
+            with self._waiting_lock:
+                if not self._waiting:
+                    return
+                change, then = self._waiting[0]
+            try:
+                ran, result = self.store.try_run(change)
+            except StoreError as error:
+                ran, result = True, error
+            if not ran:
+                time.sleep(LOCK_RETRY_SECONDS)
+                continue
+            with self._waiting_lock:
+                self._waiting.pop(0)
+                last = not self._waiting
+            self.app.call_from_thread(self.saved_after_waiting, then, result, last)
+
+    def saved_after_waiting(self, then, result, last: bool) -> None:
+        if isinstance(result, StoreError):
+            self.say(str(result), title="Not saved", severity="error", timeout=10)
+        else:
+            then(result)
+        if last:
+            self.say("The database lock is free: everything is saved", title="Store", timeout=3)
+            if self._quit_when_saved:
+                self.app.exit(0)
 
     def target_range(self) -> tuple[int, int] | None:
         """The selection, else the innermost annotation or suggestion under the cursor, else the word."""
@@ -686,16 +755,15 @@ class ReaderScreen(Screen):
         self.history_step(self.store.redo, "Nothing to redo", "Redone")
 
     def history_step(self, step, nothing: str, done: str) -> None:
-        try:
-            description = step(self.document.sha256)
-        except StoreError as error:
-            self.say(str(error), title="Not saved", severity="error", timeout=10)
-            return
-        if description is None:
-            self.say(nothing, timeout=2)
-            return
-        self.reload_annotations()
-        self.say(f"{done}: {history_words(description)}", timeout=3)
+        def then(description: str | None) -> None:
+            if description is None:
+                self.say(nothing, timeout=2)
+                return
+            self.reload_annotations()
+            self.say(f"{done}: {history_words(description)}", timeout=3)
+
+        sha = self.document.sha256
+        self.save(lambda: step(sha), then)
 
     def action_move_boundary(self, which: str, step: int) -> None:
         anns = self.user_annotations_at(self.article.cursor)
@@ -1031,6 +1099,12 @@ class ReaderScreen(Screen):
             self.article.focus()
 
     def action_quit(self) -> None:
+        if self.waiting_for_lock and not self._quit_when_saved:
+            # Keys pressed while another annotate held the lock are not saved yet.
+            self._quit_when_saved = True
+            self.say("Quitting once the changes waiting for the database lock are saved (q again: quit now)",
+                     title="Store", timeout=LOCK_NOTICE_SECONDS)
+            return
         self.app.exit(0)
 
 
@@ -1111,6 +1185,12 @@ class AnnotateApp(App[int]):
             if self.key_queue.hold(event):
                 return
         await super().on_event(event)
+
+    def on_unmount(self) -> None:
+        # The reader has ended: its undo history is anyone's now (issue 12: undo belongs to
+        # the running reader that made the change; after a restart it is yours again).
+        if self.store is not None:
+            self.store.end_session()
 
     def open_store(self) -> bool:
         """Open the store if it is not open yet. A store that cannot be used (corrupt,

@@ -99,9 +99,12 @@ def open_store_or_exit(db: str | None):
     from annotations.store import open_store
 
     try:
-        return open_store(db)
+        store = open_store(db)
     except StoreError as error:
         fail(str(error), error.exit_code)
+    for warning in store.warnings:  # records skipped as invalid (kept as they are in the file)
+        complain(f"warning: {warning}")
+    return store
 
 
 def read_store_file_or_exit(db: str | None):

@@ -80,7 +80,7 @@ def _user_sources_tag() -> str:
 
 def cached_analysis(document: Document, cache: AnalysisCache | None = None, key: str | None = None) -> dict | None:
     cache = cache or AnalysisCache()
-    result = cache.get(key or analysis_cache_key(document))
+    result = cache.get(key or analysis_cache_key(document), document.text)
     if result is None or result.get("schema") != SCHEMA:
         return None
     # The cache is keyed by text, not path: report the path asked for.

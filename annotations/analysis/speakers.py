@@ -518,6 +518,7 @@ def group_speakers(items: list[tuple[str, dict | None, dict | None]]) -> tuple[l
         claim_speaker[claim_id] = entry["id"]
     for entry in entries:
         entry["mentions"].sort(key=lambda m: (m["start"], m["end"]))
+        entry["text"] = entry["name"]  # a span like every other: text == document[start:end]
     return entries, claim_speaker
 
 

@@ -42,9 +42,7 @@ def export_document(store, document, fmt: str, analysis: dict | None = None) -> 
     """
     if fmt not in FORMATS:
         raise ExportError(f"unknown export format {fmt!r} (choose one of {', '.join(FORMATS)})")
-    if store.document(document.sha256) is None and store.find_documents(os.path.abspath(document.path)):
-        store.register_document(document)
-    annotations = store.annotations(document.sha256)
+    annotations = store.annotations_for(document)
     if fmt == "json":
         from annotations.export.annotate_json import export_json
 

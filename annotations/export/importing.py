@@ -149,6 +149,11 @@ def _id_from_iri(value: str) -> str:
     return uuid.uuid5(ID_NAMESPACE, value).hex
 
 
+def stored_id(value: str) -> str:
+    """The id an annotation gets in the store: ours (32 hex digits) as is, any other a stable uuid5."""
+    return value if HEX_ID.match(value) else uuid.uuid5(ID_NAMESPACE, value).hex
+
+
 def parse_own(data: dict, source: str, document) -> list[Candidate]:
     doc_info = data.get("document")
     if not isinstance(doc_info, dict):
@@ -402,12 +407,15 @@ def import_annotations(store, document, source_path, keep_orphans: bool = False)
     source = os.fspath(source_path)
     data = read_json(source)
     candidates, _fmt = parse_candidates(data, source, document)
-    seen_ids: set[str] = set()
+    seen_ids: dict[str, str] = {}  # the id as stored -> the id as written in the file
     for candidate in candidates:
         if candidate.id is not None:
-            if candidate.id in seen_ids:
-                raise _fail(source, f"annotation {candidate.name()}: its id {candidate.id} appears twice in the file")
-            seen_ids.add(candidate.id)
+            stored = stored_id(candidate.id)
+            if stored in seen_ids:
+                written = seen_ids[stored]
+                same = "appears twice in the file" if written == candidate.id else f"is the same as {written} once stored"
+                raise _fail(source, f"annotation {candidate.name()}: its id {candidate.id} {same}; nothing was imported")
+            seen_ids[stored] = candidate.id
         if candidate.strict:
             _check_strict(candidate, document, source)
 
@@ -439,7 +447,7 @@ def import_annotations(store, document, source_path, keep_orphans: bool = False)
         """The id to store; None when the annotation is already there."""
         if candidate.id is None:
             return new_id()
-        own = candidate.id if HEX_ID.match(candidate.id) else uuid.uuid5(ID_NAMESPACE, candidate.id).hex
+        own = stored_id(candidate.id)
         if own in existing_ids:
             return None
         other = store.get(own)

@@ -198,6 +198,12 @@ def zygote(db: str, errors: str) -> None:
     import annotations.export  # noqa: F401 - what the children use, imported once
     import annotations.export.annotate_json  # noqa: F401
     import annotations.store  # noqa: F401
+    from annotations import schemas
+
+    # A kill between the replace and the lock token leaves a file the next child checks
+    # record by record: build the schema checks once here too, not in every child.
+    for table in ("meta", "documents", "annotations", "history", "rejections"):
+        schemas.validator("store", table)
 
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)
     sys.stdout.write("ready\n")

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from annotations.model import new_annotation
-from annotations.store import CachedAtomicStorage, open_store
+from annotations.store import CachedAtomicStorage, StoreError, open_store
 from tests.unit.conftest import annotate_word, text_doc
 
 
@@ -197,3 +197,92 @@ def test_history_lists_entries_oldest_first(store, seed_doc):
     assert [row["seq"] for row in rows] == [1, 2]
     assert [row["undone"] for row in rows] == [False, True]
     assert rows[1]["description"].startswith("edit label PERSON -> ORG")
+
+
+# --------------------------------------------------------------------------- issue 12, point 2
+
+
+def test_undo_reverts_only_the_changes_of_its_own_instance(db_file, seed_doc):
+    first, second = open_store(db_file), open_store(db_file)
+    first.register_document(seed_doc)
+    second.register_document(seed_doc)
+    mine = annotate_word(first, seed_doc, "Vladimir Putin")
+    theirs = annotate_word(second, seed_doc, "Kremlin", label="ORG")
+    assert first.can_undo(seed_doc.sha256)
+    assert "Vladimir Putin" in first.undo(seed_doc.sha256)  # not the later change of the other
+    assert {a.id for a in second.annotations(seed_doc.sha256)} == {theirs.id}
+    assert first.undo(seed_doc.sha256) is None  # nothing more of its own
+    assert not first.can_undo(seed_doc.sha256)
+    assert "Kremlin" in second.undo(seed_doc.sha256)
+    assert second.undo(seed_doc.sha256) is None
+    assert "Vladimir Putin" in first.redo(seed_doc.sha256)
+    assert [a.id for a in second.annotations(seed_doc.sha256)] == [mine.id]
+    first.close()
+    second.close()
+
+
+def test_undo_refuses_to_revert_what_another_instance_changed_since(db_file, seed_doc):
+    first, second = open_store(db_file), open_store(db_file)
+    first.register_document(seed_doc)
+    second.register_document(seed_doc)
+    ann = annotate_word(first, seed_doc, "Vladimir Putin")
+    second.update(ann.id, note="theirs")
+    raw = db_file.read_bytes()
+    with pytest.raises(StoreError, match="another reader"):
+        first.undo(seed_doc.sha256)
+    assert db_file.read_bytes() == raw  # nothing written
+    assert second.get(ann.id).note == "theirs"
+    first.close()
+    second.close()
+
+
+def test_after_a_restart_the_persisted_history_is_yours_again(db_file, seed_doc):
+    first, second = open_store(db_file), open_store(db_file)
+    first.register_document(seed_doc)
+    second.register_document(seed_doc)
+    ann = annotate_word(first, seed_doc, "Vladimir Putin")
+    assert second.undo(seed_doc.sha256) is None  # the first is still running
+    first.close()
+    restarted = open_store(db_file)
+    assert "Vladimir Putin" in restarted.undo(seed_doc.sha256)
+    assert restarted.get(ann.id) is None
+    restarted.close()
+    second.close()
+
+
+def test_a_change_by_another_running_process_is_not_undone_until_it_ends(db_file, seed_doc):
+    import subprocess
+    import sys
+
+    from tests.unit.conftest import REPO, SEED
+
+    worker = (
+        "import sys\n"
+        f"sys.path.insert(0, {str(REPO)!r})\n"
+        "from annotations.document import load_document\n"
+        "from annotations.model import new_annotation\n"
+        "from annotations.store import open_store\n"
+        f"doc = load_document({str(SEED)!r})\n"
+        f"store = open_store({str(db_file)!r})\n"
+        "store.register_document(doc)\n"
+        "start = doc.text.index('Kremlin')\n"
+        "store.add(new_annotation(doc, start, start + 7, label='ORG'))\n"
+        "print('added', flush=True)\n"
+        "sys.stdin.readline()\n"
+    )
+    process = subprocess.Popen([sys.executable, "-c", worker], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert process.stdout.readline().strip() == "added"
+        store = open_store(db_file)
+        store.register_document(seed_doc)
+        assert store.undo(seed_doc.sha256) is None  # the other reader is running
+        process.stdin.write("\n")
+        process.stdin.flush()
+        assert process.wait(timeout=60) == 0
+        assert "Kremlin" in store.undo(seed_doc.sha256)  # it ended: its history is ours
+        assert store.annotations(seed_doc.sha256) == []
+        store.close()
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()

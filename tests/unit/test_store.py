@@ -6,6 +6,7 @@ import errno
 import json
 import os
 import signal
+import stat as stat_module
 import subprocess
 import sys
 import time
@@ -18,7 +19,7 @@ from annotations import store as store_module
 from annotations import store_file as store_file_module
 from annotations.model import new_annotation
 from annotations.store import SCHEMA_VERSION, STORE_SCHEMA, StoreError, open_store
-from tests.unit.conftest import REPO, annotate_word, text_doc
+from tests.unit.conftest import REPO, SEED as SEED_PATH, annotate_word, text_doc
 
 
 def tables(path: Path) -> dict:
@@ -119,7 +120,7 @@ def test_doc_ids_are_never_reused_for_our_own_ids(store, seed_doc):
 # --------------------------------------------------------------------------- bad files
 
 VALID = json.dumps({"meta": {"1": {"schema": STORE_SCHEMA, "schema_version": 1}},
-                    "annotations": {"1": {"id": "a" * 32, "doc_sha": "b" * 64, "text": "x"}}}).encode()
+                    "annotations": {"1": {"id": "a" * 32, "doc_sha": "b" * 64, "start": 0, "end": 1, "text": "x"}}}).encode()
 
 BAD_FILES = {
     "truncated": VALID[: len(VALID) // 2],
@@ -511,7 +512,7 @@ def test_a_valid_file_from_elsewhere_is_parsed_once_and_reused(db_file, seed_doc
     checked = store_file_module.read_store_file(db_file)
     assert checked.data is not None and checked.key is not None
     parses = []
-    monkeypatch.setattr(store_module, "load_file", lambda path: parses.append(path) or ({}, None))
+    monkeypatch.setattr(store_module, "load_file", lambda path: parses.append(path) or store_file_module.StoreFile(path, {}, None))
     reopened = open_store(checked=checked)
     assert [a.text for a in reopened.annotations(seed_doc.sha256)] == ["Vladimir Putin"]
     assert parses == []  # the tables read by the check, not a second parse
@@ -537,3 +538,470 @@ def test_the_file_is_parsed_once_from_the_check_to_the_first_change(db_file, see
     assert len(parses) == 1
     assert sorted(a.text for a in reopened.annotations(seed_doc.sha256)) == ["Kursk", "Vladimir Putin"]
     reopened.close()
+
+
+# --------------------------------------------------------------------------- issue 12: stale documents
+
+
+def _exported_quotes(db_file, document) -> list[str]:
+    from annotations.export import export_document
+
+    reader = open_store(db_file)
+    try:
+        payload = json.loads(export_document(reader, document, "json"))
+    finally:
+        reader.close()
+    return sorted(record["text"] for record in payload["annotations"])
+
+
+@pytest.mark.parametrize("outside", ["export", "second reader"])
+def test_a_tag_saved_after_the_article_was_reregistered_elsewhere_is_kept(tmp_path, db_file, outside):
+    """Issue 12 point 1: reader tags, the file changes and is registered again by another
+    instance, the reader tags again: both tags reach ``annotate export`` of the file."""
+    from annotations.document import load_document
+    from annotations.export import export_document
+
+    article = tmp_path / "article.txt"
+    article.write_text("Alpha met Beta in Gamma.\nDelta stayed home.\n", encoding="utf-8")
+    first = load_document(article)
+    reader = open_store(db_file)
+    reader.register_document(first)
+    annotate_word(reader, first, "Alpha")
+    article.write_text("A new first line.\nAlpha met Beta in Gamma.\nDelta stayed home.\n", encoding="utf-8")
+    changed = load_document(article)
+    other = open_store(db_file)
+    if outside == "export":
+        export_document(other, changed, "json")
+    else:
+        other.register_document(changed)
+    other.close()
+    annotate_word(reader, first, "Delta")  # the reader still shows the old text
+    reader.close()
+    assert _exported_quotes(db_file, changed) == ["Alpha", "Delta"]
+    # and an export opened after both is the same (nothing left behind under a dead record)
+    assert _exported_quotes(db_file, changed) == ["Alpha", "Delta"]
+
+
+# --------------------------------------------------------------------------- issue 12: records of any type
+
+
+def _store_with(db_file, seed_doc) -> dict:
+    """A real store with one annotation, its history entry and its document; the tables."""
+    store = open_store(db_file)
+    store.register_document(seed_doc)
+    annotate_word(store, seed_doc, "Vladimir Putin")
+    store.close()
+    return tables(db_file)
+
+
+def _first(data: dict, table: str) -> tuple[str, dict]:
+    return next(iter(data[table].items()))
+
+
+BAD_RECORDS = {
+    "start as a string": ("annotations", lambda r: r.update(start=str(r["start"]))),
+    "start as a float": ("annotations", lambda r: r.update(start=float(r["start"]))),
+    "missing text": ("annotations", lambda r: r.pop("text")),
+    "missing id": ("annotations", lambda r: r.pop("id")),
+    "a 30-digit end": ("annotations", lambda r: r.update(end=10**30)),
+    "a list as label": ("annotations", lambda r: r.update(label=["PERSON"])),
+    "history seq not a number": ("history", lambda r: r.update(seq="one")),
+    "history change with a bad before": ("history", lambda r: r["changes"][0].update(before={"id": 5})),
+    "document with a numeric last_opened": ("documents", lambda r: r.update(last_opened=1700000000)),
+    "rejection without key": ("rejections", None),
+}
+
+
+@pytest.mark.parametrize("case", BAD_RECORDS, ids=BAD_RECORDS)
+def test_a_bad_record_is_skipped_with_a_warning_and_kept_verbatim_on_save(db_file, seed_doc, case):
+    data = _store_with(db_file, seed_doc)
+    table, damage = BAD_RECORDS[case]
+    if damage is None:
+        data.setdefault(table, {})["1"] = {"id": "x", "doc_sha": seed_doc.sha256}
+    else:
+        damage(_first(data, table)[1])
+    key, bad = _first(data, table)
+    db_file.write_text(json.dumps(data))  # written by another program: checked record by record
+    store = open_store(db_file)
+    assert len(store.warnings) == 1 and f"{table} record {key}" in store.warnings[0]
+    assert str(db_file) in store.warnings[0]
+    store.register_document(seed_doc)  # every read path works on the rest
+    store.documents(), store.annotations(seed_doc.sha256), store.history(seed_doc.sha256)
+    annotate_word(store, seed_doc, "Kursk", label="GPE")  # a save
+    store.undo(seed_doc.sha256), store.redo(seed_doc.sha256)
+    store.close()
+    saved = tables(db_file)
+    assert saved[table][key] == bad  # kept as it was
+    assert len({record.get("id") for record in saved["annotations"].values()}) == len(saved["annotations"])
+    # annotate wrote the file last: it is trusted, yet the kept record is checked (and reported) again
+    assert store_file_module.written_by_annotate(db_file)
+    again = open_store(db_file)
+    assert len(again.warnings) == 1 and f"{table} record {key}" in again.warnings[0]
+    assert "Kursk" in {a.text for a in again.annotations(seed_doc.sha256)}
+    again.close()
+
+
+def test_the_cli_reports_a_skipped_record_on_one_line_and_works(db_file, seed_doc):
+    data = _store_with(db_file, seed_doc)
+    _first(data, "annotations")[1]["start"] = "12"
+    db_file.write_text(json.dumps(data))
+    before = db_file.read_bytes()
+    result = subprocess.run([sys.executable, "-m", "tui.launch", "list", "--db", str(db_file)],
+                            capture_output=True, text=True, cwd=REPO, timeout=120)
+    assert result.returncode == 0, result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "skipped annotations record" in lines[0] and "Traceback" not in result.stderr
+    assert db_file.read_bytes() == before  # listing does not write
+
+
+def test_a_bad_meta_record_is_a_corrupt_store(db_file, seed_doc):
+    data = _store_with(db_file, seed_doc)
+    _first(data, "meta")[1]["schema_version"] = "1"
+    db_file.write_text(json.dumps(data))
+    before = db_file.read_bytes()
+    with pytest.raises(StoreError) as caught:
+        open_store(db_file)
+    assert caught.value.exit_code == 2 and "untouched" in str(caught.value)
+    assert db_file.read_bytes() == before
+    assert list(db_file.parent.glob(f"{db_file.name}.corrupt-*"))
+
+
+def test_a_400_digit_integer_is_a_skipped_record_not_a_traceback(db_file, seed_doc):
+    data = _store_with(db_file, seed_doc)
+    raw = json.dumps(data).replace('"start": ', '"start": ' + "9" * 400, 1).encode()
+    db_file.write_bytes(raw)
+    store = open_store(db_file)
+    assert len(store.warnings) == 1 and "annotations record" in store.warnings[0]
+    annotate_word(store, seed_doc, "Kursk", label="GPE")
+    store.close()
+    assert ('"start":' + "9" * 400).encode() in db_file.read_bytes()  # kept, digit for digit
+
+
+def test_a_trusted_store_opens_without_importing_the_schema_library(db_file, seed_doc):
+    _store_with(db_file, seed_doc)
+    probe = (
+        "import sys\n"
+        "from annotations.store import open_store\n"
+        f"store = open_store({str(db_file)!r})\n"
+        "assert store.documents() and not store.warnings\n"
+        "print('jsonschema' in sys.modules)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=REPO, timeout=120)
+    assert result.stdout.strip() == "False", result.stderr
+
+
+@pytest.mark.parametrize("damage", [
+    {"start": 10**6, "end": 10**6 + 5}, {"text": "not what is there"}, {"start": 5, "end": 2}, {"start": 0, "end": 0},
+])
+def test_a_hand_edited_span_never_reaches_the_screen_or_an_export_with_another_text(db_file, seed_doc, damage):
+    from annotations.export import export_document
+
+    data = _store_with(db_file, seed_doc)
+    _first(data, "annotations")[1].update(damage)
+    db_file.write_text(json.dumps(data))
+    store = open_store(db_file)
+    store.register_document(seed_doc)
+    for ann in store.annotations(seed_doc.sha256):
+        assert ann.orphan or seed_doc.text[ann.start:ann.end] == ann.text
+    for record in json.loads(export_document(store, seed_doc, "json"))["annotations"]:
+        if record.get("start") is not None:
+            assert seed_doc.text[record["start"]:record["end"]] == record["text"]
+    store.close()
+
+
+@pytest.mark.parametrize("fmt", ["json", "w3c"])
+def test_import_of_ids_that_are_one_id_once_stored_is_refused_whole(tmp_path, db_file, fmt):
+    """Issue 12, point 7: two ids of a file that become one in the store (a name and its
+    uuid5; a urn:uuid in two spellings): exit 2, one line, nothing registered or added."""
+    from annotations.document import load_document
+    from annotations.export import export_document
+    from annotations.export.importing import ID_NAMESPACE
+
+    import uuid
+
+    article = tmp_path / "article.txt"
+    article.write_text("Alpha met Beta in Gamma.\n", encoding="utf-8")
+    document = load_document(article)
+    source_db = tmp_path / "source.json"
+    source = open_store(source_db)
+    source.register_document(document)
+    annotate_word(source, document, "Alpha")
+    annotate_word(source, document, "Beta")
+    exported = json.loads(export_document(source, document, fmt))
+    source.close()
+    items = exported["annotations"] if fmt == "json" else exported["items"] if "items" in exported else exported["first"]["items"]
+    if fmt == "json":
+        items[0]["id"], items[1]["id"] = "note-1", uuid.uuid5(ID_NAMESPACE, "note-1").hex
+    else:
+        same = uuid.uuid4()
+        items[0]["id"], items[1]["id"] = f"urn:uuid:{same}", f"urn:uuid:{str(same).upper()}"
+    payload = tmp_path / f"import.{fmt}.json"
+    payload.write_text(json.dumps(exported), encoding="utf-8")
+    result = subprocess.run([sys.executable, "-m", "tui.launch", "import", str(article), str(payload), "--db", str(db_file)],
+                            capture_output=True, text=True, cwd=REPO, timeout=120)
+    assert result.returncode == 2, result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1 and "nothing was imported" in result.stderr
+    if db_file.exists():
+        store = open_store(db_file)
+        assert store.documents() == []
+        store.close()
+
+
+# --------------------------------------------------------------------------- issue 12: files beside the store
+
+
+def _special(kind: str, path: Path, victim: Path) -> None:
+    if kind == "symlink":
+        path.symlink_to(victim)
+    elif kind == "dangling symlink":
+        path.symlink_to(victim.with_name("nowhere"))
+    elif kind == "fifo":
+        os.mkfifo(path)
+    elif kind == "char device":
+        null = os.stat("/dev/null").st_rdev  # only its numbers: the node is made in the test's folder
+        os.mknod(path, 0o600 | stat_module.S_IFCHR, null)
+    elif kind == "folder":
+        path.mkdir()
+
+
+SIDE_KINDS = ["symlink", "dangling symlink", "fifo", "char device", "folder"]
+
+
+@pytest.mark.parametrize("kind", SIDE_KINDS)
+def test_a_lock_file_that_is_a_link_or_special_file_is_exit_1_and_its_target_untouched(tmp_path, seed_doc, kind):
+    db_file = tmp_path / "annotations.json"
+    victim = tmp_path / "victim.txt"
+    victim.write_text("precious")
+    lock = tmp_path / "annotations.json.lock"
+    _special(kind, lock, victim)
+    with pytest.raises(StoreError) as caught:
+        store = open_store(db_file)
+        store.register_document(seed_doc)
+    assert caught.value.exit_code == 1
+    assert str(lock) in str(caught.value) and "\n" not in str(caught.value)
+    assert victim.read_text() == "precious"
+    assert not victim.with_name("nowhere").exists()
+    assert not db_file.exists()
+    if "symlink" in kind:
+        assert lock.is_symlink()
+
+
+def test_the_cli_says_so_in_one_line(tmp_path):
+    db_file = tmp_path / "annotations.json"
+    victim = tmp_path / "victim.txt"
+    victim.write_text("precious")
+    (tmp_path / "annotations.json.lock").symlink_to(victim)
+    result = subprocess.run([sys.executable, "-m", "tui.launch", "list", "--db", str(db_file)],
+                            capture_output=True, text=True, cwd=REPO, timeout=120)
+    assert result.returncode == 1 and len(result.stderr.strip().splitlines()) == 1, result.stderr
+    assert "symbolic link" in result.stderr and victim.read_text() == "precious"
+
+
+@pytest.mark.parametrize("kind", SIDE_KINDS)
+def test_a_backup_that_is_a_link_or_special_file_stops_the_save_and_is_untouched(tmp_path, seed_doc, kind):
+    from datetime import datetime, timezone
+
+    db_file = tmp_path / "annotations.json"
+    store = open_store(db_file)
+    store.register_document(seed_doc)  # the first save: no file to back up yet
+    before = db_file.read_bytes()
+    victim = tmp_path / "victim.txt"
+    victim.write_text("precious")
+    for old in tmp_path.glob("annotations.json.bak-*"):
+        old.unlink()
+    backup = tmp_path / f"annotations.json.bak-{datetime.now(timezone.utc):%Y%m%d}"
+    _special(kind, backup, victim)
+    with pytest.raises(StoreError) as caught:
+        annotate_word(store, seed_doc, "Vladimir Putin")
+    store.close()
+    assert caught.value.exit_code == 1 and str(backup) in str(caught.value)
+    assert victim.read_text() == "precious" and not victim.with_name("nowhere").exists()
+    assert db_file.read_bytes() == before
+
+
+def test_the_daily_backup_is_a_new_regular_file_with_the_database_mode(tmp_path, seed_doc):
+    db_file = tmp_path / "annotations.json"
+    store = open_store(db_file)
+    store.register_document(seed_doc)
+    os.chmod(db_file, 0o640)
+    annotate_word(store, seed_doc, "Vladimir Putin")
+    store.close()
+    backups = list(tmp_path.glob("annotations.json.bak-*"))
+    assert len(backups) == 1 and backups[0].is_file() and not backups[0].is_symlink()
+    assert stat_module.S_IMODE(os.stat(backups[0]).st_mode) == 0o640
+
+
+@pytest.mark.parametrize("mode", [0o600, 0o640, 0o664])
+def test_a_save_keeps_the_database_mode(db_file, seed_doc, mode):
+    store = open_store(db_file)
+    store.register_document(seed_doc)
+    os.chmod(db_file, mode)
+    annotate_word(store, seed_doc, "Vladimir Putin")
+    store.close()
+    assert stat_module.S_IMODE(os.stat(db_file).st_mode) == mode
+
+
+def test_a_database_path_that_is_a_link_saves_into_its_target_and_stays_a_link(tmp_path, seed_doc):
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    target = elsewhere / "real.json"
+    store = open_store(target)
+    store.register_document(seed_doc)
+    store.close()
+    os.chmod(target, 0o640)
+    link = tmp_path / "annotations.json"
+    link.symlink_to(target)
+    store = open_store(link)
+    annotate_word(store, seed_doc, "Vladimir Putin")
+    store.close()
+    assert link.is_symlink() and os.readlink(link) == str(target)
+    assert [r["text"] for r in tables(target)["annotations"].values()] == ["Vladimir Putin"]
+    assert stat_module.S_IMODE(os.stat(target).st_mode) == 0o640
+    assert [p.name for p in elsewhere.iterdir() if p.name.endswith(".tmp")] == []
+    reopened = open_store(link)
+    assert [a.text for a in reopened.annotations(seed_doc.sha256)] == ["Vladimir Putin"]
+    reopened.close()
+
+
+# --------------------------------------------------------------------------- issue 12: a store that cannot be written
+
+
+@pytest.fixture(params=[errno.EROFS, errno.EACCES], ids=["read-only file system", "permission denied"])
+def read_only_folder(request, monkeypatch):
+    """Make one folder unwritable as a read-only mount or a folder of another user would
+    be (root ignores permissions, so the calls that write there fail here instead)."""
+    code = request.param
+
+    def install(folder: Path) -> None:
+        folder = str(folder)
+        real_open, real_mkstemp, real_access = os.open, store_module.tempfile.mkstemp, os.access
+        writes = os.O_WRONLY | os.O_RDWR | os.O_CREAT
+
+        def inside(path) -> bool:
+            return os.path.abspath(os.fspath(path)).startswith(folder + os.sep) or os.fspath(path) == folder
+
+        def guarded_open(path, flags, *args, **kwargs):
+            if flags & writes and inside(path):
+                raise OSError(code, os.strerror(code), os.fspath(path))
+            return real_open(path, flags, *args, **kwargs)
+
+        def guarded_mkstemp(*args, dir=None, **kwargs):
+            if dir is not None and inside(os.path.join(dir, "x")):
+                raise OSError(code, os.strerror(code), dir)
+            return real_mkstemp(*args, dir=dir, **kwargs)
+
+        def guarded_access(path, mode, *args, **kwargs):
+            if mode & os.W_OK and (inside(path) or os.fspath(path) == folder):
+                return False
+            return real_access(path, mode, *args, **kwargs)
+
+        monkeypatch.setattr(os, "open", guarded_open)
+        monkeypatch.setattr(store_module.tempfile, "mkstemp", guarded_mkstemp)
+        monkeypatch.setattr(os, "access", guarded_access)
+
+    return install
+
+
+def _run_cli(argv, capsys) -> tuple[int, str, str]:
+    from tui.launch import main
+
+    try:
+        main(argv)
+        code = 0
+    except SystemExit as end:
+        code = 0 if end.code is None else end.code
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_list_export_and_paths_work_on_a_store_that_cannot_be_written(tmp_path, read_only_folder, capsys):
+    from annotations.document import load_document
+
+    folder = tmp_path / "store"
+    db_file = folder / "annotations.json"
+    article = tmp_path / "article.txt"
+    article.write_text("Alpha met Beta in Gamma.\n", encoding="utf-8")
+    document = load_document(article)
+    store = open_store(db_file)
+    store.register_document(document)
+    annotate_word(store, document, "Beta")
+    store.close()
+    article.write_text("A line on top.\nAlpha met Beta in Gamma.\n", encoding="utf-8")  # export must re-anchor
+    before = {p.name: p.read_bytes() for p in folder.iterdir()}
+    read_only_folder(folder)
+    code, out, err = _run_cli(["list", "--db", str(db_file)], capsys)
+    assert (code, err) == (0, "") and str(article) in out
+    code, out, err = _run_cli(["export", str(article), "--db", str(db_file)], capsys)
+    assert (code, err) == (0, ""), err
+    exported = json.loads(out)["annotations"]
+    text = article.read_text(encoding="utf-8")
+    assert [(a["text"], text[a["start"]:a["end"]]) for a in exported] == [("Beta", "Beta")]  # re-anchored in memory
+    code, out, err = _run_cli(["paths", "--db", str(db_file)], capsys)
+    assert code == 0 and str(db_file) in out
+    assert {p.name: p.read_bytes() for p in folder.iterdir()} == before  # nothing written
+
+
+def test_a_save_into_a_store_that_cannot_be_written_is_one_line_exit_1(tmp_path, read_only_folder, capsys, seed_doc):
+    folder = tmp_path / "store"
+    db_file = folder / "annotations.json"
+    store = open_store(db_file)
+    store.register_document(seed_doc)
+    store.close()
+    before = db_file.read_bytes()
+    read_only_folder(folder)
+    store = open_store(db_file)
+    assert not store.writable
+    assert store.documents()
+    with pytest.raises(StoreError) as caught:
+        annotate_word(store, seed_doc, "Vladimir Putin")
+    store.close()
+    assert caught.value.exit_code == 1 and "\n" not in str(caught.value)
+    assert db_file.read_bytes() == before
+    code, _out, err = _run_cli(["forget", "--yes", str(SEED_PATH), "--db", str(db_file)], capsys)
+    assert code == 1 and len(err.strip().splitlines()) == 1 and "Traceback" not in err
+    assert db_file.read_bytes() == before
+
+
+def test_a_file_checked_whole_is_trusted_by_the_next_open(db_file, seed_doc, monkeypatch):
+    _store_with(db_file, seed_doc)
+    db_file.write_bytes(db_file.read_bytes())  # another program wrote it: checked record by record
+    checks = []
+    real = store_file_module.check_records
+    monkeypatch.setattr(store_file_module, "check_records", lambda path, data, only=None: checks.append(only) or real(path, data, only))
+    open_store(db_file).close()
+    open_store(db_file).close()
+    assert checks == [None, {}]  # every record once; then only the (no) records kept as invalid
+
+
+def test_a_span_moved_in_a_reader_showing_the_old_text_stays_on_that_text(tmp_path, db_file):
+    """The reader's offsets are its text's: an annotation another instance moved onto the
+    file's new text meanwhile goes back to the reader's text (and export moves it again),
+    never the old offsets on the new text."""
+    from annotations.document import load_document
+
+    article = tmp_path / "article.txt"
+    article.write_text("Alpha met Beta in Gamma.\n", encoding="utf-8")
+    first = load_document(article)
+    reader = open_store(db_file)
+    reader.register_document(first)
+    ann = annotate_word(reader, first, "Beta")
+    article.write_text("A new first line.\nAlpha met Beta in Gamma.\n", encoding="utf-8")
+    changed = load_document(article)
+    other = open_store(db_file)
+    other.register_document(changed)
+    other.close()
+    start = first.text.index("Beta in")
+    reader.update(ann.id, start=start, end=start + len("Beta in"), text_source=first.text)
+    reader.close()
+    exported = json.loads(_export(db_file, changed))["annotations"]
+    assert [(a["text"], changed.text[a["start"]:a["end"]]) for a in exported] == [("Beta in", "Beta in")]
+
+
+def _export(db_file, document) -> str:
+    from annotations.export import export_document
+
+    store = open_store(db_file)
+    try:
+        return export_document(store, document, "json")
+    finally:
+        store.close()
