@@ -47,7 +47,6 @@ import glob
 import os
 import shutil
 import stat
-import tempfile
 import threading
 import time
 from dataclasses import dataclass
@@ -59,6 +58,7 @@ from tinydb import TinyDB
 from tinydb.storages import Storage
 
 from annotations import __version__, history, sessions
+from annotations.atomic import open_output
 from annotations.anchoring import orphaned, place, reanchor
 from annotations.errors import EXIT_BAD_INPUT, EXIT_ENVIRONMENT, StoreError
 from annotations.model import Annotation, check_span, now_iso, quote_context
@@ -233,29 +233,17 @@ class CachedAtomicStorage(Storage):
             payload = self.serializer.serialize(merged, None)
         else:
             payload = self.serializer.serialize(data, changed if data is self._data else None)
-        # A database path that is a symbolic link: the file it names is replaced, the link stays.
-        target = Path(os.path.realpath(self.path))
-        folder = target.parent
+        # The one writer (annotations.atomic): temp file, fsync, rename, fsync of the folder;
+        # a database path that is a symbolic link replaces the file it names (the link
+        # stays), and the file keeps its mode.
         try:
-            fd, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
-        except OSError as error:  # folder not writable, read-only, no inode left: the file is untouched
-            self.drop_cache()
-            raise environment_error(self.path, error, "save") from None
-        try:
-            with os.fdopen(fd, "wb") as handle:
+            with open_output(self.path, fsync=True) as handle:
                 write_all(handle, payload)
-                handle.flush()
-                keep_mode(handle.fileno(), target)
-                os.fsync(handle.fileno())
-            os.replace(temp_name, target)
         except BaseException as error:
             self.drop_cache()
-            with contextlib.suppress(OSError):
-                os.unlink(temp_name)
             if isinstance(error, OSError):
                 raise environment_error(self.path, error, "save") from None
             raise
-        fsync_folder(folder)
         self._data = data
         self._key = file_key(os.stat(self.path))
         self.generation += 1
@@ -278,16 +266,6 @@ def keep_mode(fd: int, target: Path) -> None:
 def write_all(handle, pieces: list[bytes]) -> None:
     """Write every piece (a seam for tests that simulate a full disk)."""
     handle.writelines(pieces)
-
-
-def fsync_folder(folder: Path) -> None:
-    """Make the rename itself durable (power loss), where the OS allows it."""
-    with contextlib.suppress(OSError, AttributeError):
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
 
 
 # ---------------------------------------------------------------------------

@@ -9,7 +9,6 @@ the config folder (``layers.json``), so the next article opens the same way.
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import dataclass
 
 from annotations import paths
@@ -89,17 +88,14 @@ def load_layers() -> dict[str, bool]:
 
 def save_layers(chosen: dict[str, bool]) -> str | None:
     """Save the choice (atomically); returns why it could not be saved, or None."""
+    from annotations.atomic import write_atomically
+
     path = _path()
-    temp = path.with_name(f".{LAYERS_FILENAME}.{os.getpid()}.tmp")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        temp.write_text(json.dumps({k: bool(chosen[k]) for k in LAYER_BY_ID if k in chosen}, indent=1), "utf-8")
-        os.replace(temp, path)
+        write_atomically(path, json.dumps({k: bool(chosen[k]) for k in LAYER_BY_ID if k in chosen}, indent=1),
+                         fsync=False)
     except OSError as error:
-        try:
-            temp.unlink(missing_ok=True)
-        except OSError:
-            pass
         return f"{path}: {error.strerror or error}"
     return None
 

@@ -11,6 +11,7 @@ deleted or changed, the store turns corrupt, the disk fills up.
 from __future__ import annotations
 
 import errno
+import tempfile
 
 import pytest
 
@@ -297,7 +298,7 @@ async def test_a_store_folder_that_becomes_unwritable_is_an_error_not_a_crash(ma
             raise PermissionError(errno.EACCES, "Permission denied")
 
         # As root nothing is denied: make the temp file creation fail as a read-only folder would.
-        monkeypatch.setattr(store_module.tempfile, "mkstemp", read_only)
+        monkeypatch.setattr(tempfile, "mkstemp", read_only)
         await tag(pilot, app, 18, 24, key="2")
         assert "not writable" in notifications(app)
         assert app.is_running

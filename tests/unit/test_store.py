@@ -9,6 +9,7 @@ import signal
 import stat as stat_module
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -874,7 +875,7 @@ def read_only_folder(request, monkeypatch):
 
     def install(folder: Path) -> None:
         folder = str(folder)
-        real_open, real_mkstemp, real_access = os.open, store_module.tempfile.mkstemp, os.access
+        real_open, real_mkstemp, real_access = os.open, tempfile.mkstemp, os.access
         writes = os.O_WRONLY | os.O_RDWR | os.O_CREAT
 
         def inside(path) -> bool:
@@ -896,7 +897,7 @@ def read_only_folder(request, monkeypatch):
             return real_access(path, mode, *args, **kwargs)
 
         monkeypatch.setattr(os, "open", guarded_open)
-        monkeypatch.setattr(store_module.tempfile, "mkstemp", guarded_mkstemp)
+        monkeypatch.setattr(tempfile, "mkstemp", guarded_mkstemp)
         monkeypatch.setattr(os, "access", guarded_access)
 
     return install
