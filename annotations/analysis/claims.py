@@ -489,7 +489,11 @@ class ClaimBuilder:
                 interests = self._interested(sentence, speaker, mention)
                 if self._organisation(speaker) and not state:
                     interests.append("interested_organisation")
-                if state and state != "state_politician":
+                if state == "state_executive":
+                    # a head of government on their government's business speaks for the
+                    # state; the stake is the state's (weak on its own)
+                    interests = ["interested_executive"] if interests else []
+                elif state and state != "state_politician":
                     # a ministry on "its" policy speaks as the state
                     interests = ["interested_own_state" if e == "interested_own_body" else e for e in interests]
                 for interest in interests:
@@ -632,10 +636,25 @@ class ClaimBuilder:
         if not found:
             return None
         if speaker["kind"] == "person" and found <= word_set("political_offices"):
-            # a president, senator or candidate speaks as a politician with a side, not as
-            # the voice of a state agency
+            if self._executive_title(speaker):
+                # "President Biden", "Ukrainian President Volodymyr Zelensky": the head of a
+                # government speaks for it (a senator or candidate speaks for a side)
+                return "state_executive"
             return "state_politician"
         return "state_office"
+
+    def _executive_title(self, speaker: dict) -> bool:
+        """A title of executive office right before one of the speaker's mentions
+        ("President Obama", "Prime Minister X"), not in an apposition about someone else
+        ("served under President Clinton")."""
+        key = speaker.get("key") or speaker.get("text") or ""
+        if not key:
+            return False
+        pattern = _executive_before()
+        for ent in self.person_entities_by_last.get(key.split()[-1], ())[:20]:
+            if pattern.search(self.text[max(0, ent["start"] - 40):ent["start"]]):
+                return True
+        return False
 
     def _interested(self, sentence: Sentence, speaker: dict, mention: dict) -> list[str]:
         """Every sign that the speaker has a stake in this claim (their side, product or
@@ -711,6 +730,12 @@ def _merge(cues: list[dict]) -> list[dict]:
             doubt *= 1.0 - table.get(evidence, {}).get("confidence", DEFAULT_CONFIDENCE)
         cue["confidence"] = round(1.0 - doubt, 2)
     return sorted(unique.values(), key=lambda c: (c["start"], c["end"], c["kind"]))
+
+
+@functools.lru_cache(maxsize=1)
+def _executive_before() -> re.Pattern:
+    words = "|".join(re.escape(w) for w in sorted(lexicon()["executive_offices"], key=len, reverse=True))
+    return re.compile(r"(?:^|[^\w.])(?:" + words + r")\s+$", re.IGNORECASE)
 
 
 @functools.lru_cache(maxsize=1)

@@ -612,6 +612,20 @@ def _intensifies(token: Token) -> bool:
     return token.pos_ == "ADV" and token.dep_ in ("advmod", "amod") and token.head.pos_ in ("ADJ", "ADV", "VERB", "AUX")
 
 
+AGENT_PRONOUNS = {"i", "you", "he", "she", "they", "someone", "anyone", "everyone", "somebody", "anybody", "people"}
+
+
+def _agent_subject(modal: Token) -> bool:
+    """The subject of the modal's verb is a person or people ("they could follow someone",
+    "employees could identify a person"), so the modal says what they are able to do."""
+    verb = modal.head
+    for child in verb.children:
+        if child.dep_ in ("nsubj", "nsubjpass"):
+            return child.lower_ in AGENT_PRONOUNS or child.ent_type_ in ("PERSON", "NORP") \
+                or child.lemma_.lower() in word_set("unnamed_heads")
+    return False
+
+
 def lexical_cues(sent: Span, tokens: list | None = None) -> list[dict]:
     """Cue candidates from words, each with the grammar that makes it one (``evidence``);
     how far each kind of evidence is trusted is decided in claims.py from data/cue_evidence.json."""
@@ -631,8 +645,10 @@ def lexical_cues(sent: Span, tokens: list | None = None) -> list[dict]:
                     embedded = low == "could" and token.head.dep_ in ("ccomp", "relcl", "acl", "advcl", "xcomp")
                     cues.append(_token_cue("hedge", token, "hedge_modal_embedded" if embedded else "hedge_modal"))
                     if not embedded and _modal_future(token):
-                        # "the state could get soaked": a possible future event is also a forecast
-                        cues.append(_token_cue("prediction", token, "prediction_possible"))
+                        # "the state could get soaked": a possible future event is also a forecast;
+                        # "they could follow someone" is what people are able to do
+                        cues.append(_token_cue("prediction", token, "prediction_ability" if _agent_subject(token)
+                                               else "prediction_possible"))
             elif low in ("claim", "claims") and token.pos_ == "NOUN" and i > 0 and tokens[i - 1].lower_ in ("the", "his", "her", "their", "its"):
                 pass
             elif token.pos_ == "ADV":
@@ -717,9 +733,15 @@ def lexical_cues(sent: Span, tokens: list | None = None) -> list[dict]:
             cues.append(_token_cue("prediction", token, "prediction_time"))
         elif low in ("likely", "unlikely") and token.pos_ == "ADJ" and any(c.dep_ == "xcomp" for c in token.children):
             cues.append(_token_cue("prediction", token, "prediction_likely"))  # "is likely to form"
+        elif low in ("likely", "unlikely") and token.pos_ == "ADJ" and token.dep_ in ("acomp", "oprd", "ROOT") \
+                and any(c.dep_ in ("nsubj", "nsubjpass") and c.pos_ == "NOUN" for c in token.head.children):
+            cues.append(_token_cue("prediction", token, "prediction_likely_event"))  # "a deal remains unlikely"
         elif low in ("chance", "chances", "odds", "probability") and i + 1 < len(tokens) and tokens[i + 1].lower_ == "of" \
                 and i + 2 < len(tokens) and tokens[i + 2].tag_ == "VBG":
             cues.append(_token_cue("prediction", token, "prediction_chance"))  # "a 50% chance of becoming"
+        elif low in ("chance", "chances", "odds") and i + 1 < len(tokens) and tokens[i + 1].lower_ == "of" \
+                and any(t.like_num or t.text == "%" for t in tokens[max(0, i - 3):i]):
+            cues.append(_token_cue("prediction", token, "prediction_chance"))  # "a 30% chance of development"
         if low == "going" and i + 1 < len(tokens) and tokens[i + 1].lower_ == "to" and i + 2 < len(tokens) and tokens[i + 2].pos_ in ("VERB", "AUX"):
             cues.append(_cue("prediction", doc, token.idx, tokens[i + 1].idx + 2, "prediction_going_to"))
     # ALL-CAPS runs (shouting): three or more capitalised words that are not known acronyms;

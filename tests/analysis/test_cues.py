@@ -86,6 +86,10 @@ NOT_CUES = [
     ("The companies sell anonymous location data to advertisers.", "anonymous_info"),
     # a senator speaks as a politician, not as a state agency
     ("Senator Maria Lopez said the bill would pass.", "state_source"),
+    # a title about someone else in an apposition does not make the speaker the state
+    ("Tom Reyes, who served as an adviser under President Clinton, said the fund is sound.", "state_source"),
+    # "likely" on a person is a judgement of them, not a forecast of an event
+    ("Analysts said she is likely.", "prediction"),
 ]
 
 
@@ -101,6 +105,13 @@ STILL_CUES = [
     ("In a statement, the company said its products were safe.", "self_published"),
     ("The White House spokesman said the sanctions would stay.", "state_source"),
     ("Critics called the plan a so-called \u201creform\u201d that helps nobody.", "scare_quote"),
+    # the head of a government speaking in that role is the state
+    ("President Maria Lopez said the sanctions would stay.", "state_source"),
+    # the head of an agency is the state
+    ("\u201cMost of the oil is gone,\u201d said NOAA head Jane Lubchenco.", "state_source"),
+    # a deal judged unlikely, a numbered chance of an event: forecasts
+    ("A deal remains unlikely before the holiday recess.", "prediction"),
+    ("Forecasters give the system a 30% chance of development within five days.", "prediction"),
 ]
 
 
@@ -194,3 +205,20 @@ def test_every_cue_and_note_of_the_seed_has_a_label_and_an_explanation(analyse):
         assert item["explanation"].endswith(".") and len(item["explanation"].split()) >= 5
     sources = [n for n in result["notes"] if n["kind"] == "source"]
     assert sources and all(n["citation"] for n in sources)
+
+
+def test_a_head_of_government_is_a_state_source_not_a_party(analyse):
+    text = "President Maria Lopez said her government will support the farmers.\n"
+    result = analyse(text)
+    assert "state_source" in cue_kinds(result, text[:20])
+    assert "interested_party" not in cue_kinds(result, text[:20])
+    assert [c["evidence"] for c in cues_of(result, text[:20], "state_source")] == ["state_executive"]
+
+
+def test_could_with_a_person_as_subject_is_ability_and_with_an_event_a_possible_forecast(analyse):
+    text = ("Employees could still identify a person without consent.\n\n"
+            "The storm could bring heavy rain to the coast this week.\n")
+    result = analyse(text)
+    assert [c["evidence"] for c in all_cues_of(result, "Employees could", "prediction")] == ["prediction_ability"]
+    assert "prediction" not in cue_kinds(result, "Employees could")
+    assert [c["evidence"] for c in all_cues_of(result, "The storm could", "prediction")] == ["prediction_possible"]
