@@ -501,6 +501,9 @@ class ClaimBuilder:
                 if _withheld_name(self._descriptor(speaker)):
                     # "a resident who didn't want to be identified": every claim of theirs
                     cues.append({"kind": "anonymous_info", **anchor, "evidence": "anonymous_speaker"})
+                elif self._first_name_only(speaker):
+                    # "said Stanley, an asylum seeker": a private person with no surname anywhere
+                    cues.append({"kind": "anonymous_info", **anchor, "evidence": "anonymous_first_name"})
         if sentence.channel is not None:
             channel = sentence.channel
             anchor = {"start": channel["start"], "end": channel["end"], "text": channel["text"]}
@@ -553,6 +556,8 @@ class ClaimBuilder:
         words = speaker["text"].replace("\u2019", "'").split()
         if not words or speaker["text"] in self.org_texts:
             return False
+        if words[-1].lower() in word_set("group_nouns"):
+            return False  # "provincial police", "the military": one institution, not unnamed people
         if any(speaker["start"] < e["end"] and e["start"] < speaker["end"] and e["label"] in ("PERSON", "ORG", "NORP")
                for e in self._entities_near(speaker["start"], speaker["end"])):
             return False  # "Democrats", "Mongu and the other migrants": named
@@ -642,6 +647,25 @@ class ClaimBuilder:
                 return "state_executive"
             return "state_politician"
         return "state_office"
+
+    def _first_name_only(self, speaker: dict) -> bool:
+        """The document names the person by one word only, never with a surname or a title
+        ("Stanley, an asylum seeker"; not "President Obama", not "Chowdhry" after "Trip Chowdhry")."""
+        if speaker["kind"] != "person" or speaker.get("unnamed"):
+            return False
+        key = (speaker.get("key") or speaker.get("text") or "").strip()
+        if not key or " " in key or not key[:1].isupper():
+            return False
+        titles = word_set("titles")
+        for match in re.finditer(r"\b" + re.escape(key) + r"\b", self.text):
+            before = re.search(r"(\S+) $", self.text[max(0, match.start() - 30):match.start()])
+            word = before.group(1) if before else ""
+            if word.lower() in titles or (word[:1].isupper() and word[-1:].isalpha()):
+                return False  # "President Obama", "Ms. Lee", "Trip Chowdhry"
+            after = re.match(r" ([A-Z][\w\u2019'-]*)", self.text[match.end():match.end() + 30])
+            if after:
+                return False  # "Stanley Johnson"
+        return True
 
     def _executive_title(self, speaker: dict) -> bool:
         """A title of executive office right before one of the speaker's mentions

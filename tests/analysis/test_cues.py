@@ -84,6 +84,8 @@ NOT_CUES = [
     ("No one was hurt in the fire, the fire chief said.", "denial"),
     # "anonymous" describing data, not a source
     ("The companies sell anonymous location data to advertisers.", "anonymous_info"),
+    # a police force is one institution, not unnamed people
+    ("The driver was taken to hospital, provincial police said.", "unnamed_source"),
     # a senator speaks as a politician, not as a state agency
     ("Senator Maria Lopez said the bill would pass.", "state_source"),
     # a title about someone else in an apposition does not make the speaker the state
@@ -222,3 +224,13 @@ def test_could_with_a_person_as_subject_is_ability_and_with_an_event_a_possible_
     assert [c["evidence"] for c in all_cues_of(result, "Employees could", "prediction")] == ["prediction_ability"]
     assert "prediction" not in cue_kinds(result, "Employees could")
     assert [c["evidence"] for c in all_cues_of(result, "The storm could", "prediction")] == ["prediction_possible"]
+
+
+def test_a_private_person_named_by_a_first_name_only_is_anonymous(analyse):
+    text = ("\u201cWe have nothing to eat,\u201d said Stanley, an asylum seeker.\n\n"
+            "\u201cThe office is closed,\u201d said Trip Chowdhry, an analyst.\n\n"
+            "\u201cIt will reopen,\u201d Chowdhry said.\n")
+    result = analyse(text)
+    assert "anonymous_info" in cue_kinds(result, "We have nothing")
+    # a surname given earlier, or a title, names the person
+    assert "anonymous_info" not in cue_kinds(result, "It will reopen")
