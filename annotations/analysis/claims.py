@@ -648,6 +648,15 @@ class ClaimBuilder:
             return "state_politician"
         return "state_office"
 
+    def _in_business(self, speaker: dict) -> bool:
+        """The speaker is a business or speaks for one: a word of trade in its name or
+        description ("location companies", "a sports app", "people in the location business")."""
+        if speaker["kind"] == "person":
+            return False
+        words = {w.strip(",.()\u2019'").lower() for w in self._descriptor(speaker).split()}
+        return bool(words & word_set("business_words")) or \
+            gazetteer_index().kinds.get(speaker.get("key", "")) == "company"
+
     def _first_name_only(self, speaker: dict) -> bool:
         """The document names the person by one word only, never with a surname or a title
         ("Stanley, an asylum seeker"; not "President Obama", not "Chowdhry" after "Trip Chowdhry")."""
@@ -703,6 +712,11 @@ class ClaimBuilder:
         if subject and subject in (("he", "she", "i") if speaker["kind"] == "person" else ("it", "they", "we")):
             # "Sense360 says it scrambles data", "companies say they delete it": their own conduct
             found.append("interested_own_conduct")
+        if found[-1:] == ["interested_own_conduct"] or (sentence.own is not None and self._own_possessive(speaker, content)):
+            if self._in_business(speaker):
+                # "Many location companies say their data ...", "Sense360, which focuses on the
+                # restaurant industry, says it scrambles data": a business on its own trade
+                found.append("interested_business")
         if sentence.own is not None and self._own_possessive(speaker, content):
             # "the company said its battery ...": a body on its own product or conduct
             found.append("interested_own" if speaker["kind"] == "person" else "interested_own_body")

@@ -234,3 +234,13 @@ def test_a_private_person_named_by_a_first_name_only_is_anonymous(analyse):
     assert "anonymous_info" in cue_kinds(result, "We have nothing")
     # a surname given earlier, or a title, names the person
     assert "anonymous_info" not in cue_kinds(result, "It will reopen")
+
+
+def test_a_business_on_its_own_trade_is_an_interested_party(analyse):
+    text = ("Many location companies say they protect the privacy of users.\n\n"
+            "Many researchers say they protect the privacy of users.\n")
+    result = analyse(text)
+    assert "interested_party" in cue_kinds(result, "Many location companies")
+    assert any("interested_business" in c["evidence"].split("+") for c in all_cues_of(result, "Many location companies", "interested_party"))
+    # the same words from people with no trade in it: no confident stake
+    assert "interested_party" not in cue_kinds(result, "Many researchers")
