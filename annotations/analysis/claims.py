@@ -640,7 +640,10 @@ class ClaimBuilder:
                 found.add(word)
         if not found:
             return None
-        if speaker["kind"] == "person" and found <= word_set("political_offices"):
+        if found <= word_set("political_offices"):
+            if speaker["kind"] != "person":
+                # "the president" (a head of government) / "another senator" (a side)
+                return "state_executive" if found & word_set("executive_offices") else "state_politician"
             if self._executive_title(speaker):
                 # "President Biden", "Ukrainian President Volodymyr Zelensky": the head of a
                 # government speaks for it (a senator or candidate speaks for a side)

@@ -84,6 +84,8 @@ NOT_CUES = [
     ("No one was hurt in the fire, the fire chief said.", "denial"),
     # "anonymous" describing data, not a source
     ("The companies sell anonymous location data to advertisers.", "anonymous_info"),
+    # a senator without a name is still a politician, not a state agency
+    ("Another senator who attended the meeting said the talks went well.", "state_source"),
     # a police force is one institution, not unnamed people
     ("The driver was taken to hospital, provincial police said.", "unnamed_source"),
     # a senator speaks as a politician, not as a state agency
