@@ -24,7 +24,9 @@ PLACEHOLDER = re.compile(r"^\s*\[[^\]]*\]\s*$")
 DATELINE = re.compile(r"^[A-Z][A-Z .'\-]+(?:,[^()\n]{0,40})?\s*\([^)\n]{1,40}\)\s*(?:-|--|\u2014|\u2013)\s*")
 # "By Jane Smith and Tom Lee, Associated Press", "Reporting by ...": who wrote it, not a claim
 BYLINE = re.compile(r"^(?i:by|written by|reporting by|photos? by)\s+[A-Z][\w.'\-]*(?:\s+(?:[A-Z][\w.'\-]*|and|de|la|le|da|di|du|del|der|van|von|al|el|bin|ibn))*\s*(?:[,|\-\u2014]\s*[A-Z][\w .'&\-]*)?\.?$")
-FIRST_PERSON = re.compile(r"\b(?:I|me|my|mine|we|our|us)\b")
+# a capital at the start of a sentence ("We have ...") but never "US", the country
+FIRST_PERSON = re.compile(r"\b(?:I|[Mm]e|[Mm]y|[Mm]ine|[Ww]e|[Oo]ur|[Uu]s)\b")
+FIRST_PERSON_SINGULAR = re.compile(r"\b(?:I|[Mm]e|[Mm]y|[Mm]ine|[Mm]yself)\b")
 FIRST_PERSON_GROUP = re.compile(r"\b(?:we|our|ours|us|ourselves)\b", re.IGNORECASE)
 POSSESSIVES = re.compile(r"\b(?:his|her|its|their)\b", re.IGNORECASE)
 GENERIC_MEDIA = {"platform", "account", "page", "channel", "website", "feed", "site"}
@@ -102,6 +104,7 @@ class ClaimBuilder:
         self.all_quotes = quotes
         para_starts = _paragraph_starts(text)
         self.para_starts = para_starts
+        self._testimony: dict[int, bool] = {}
         self.sentences = [Sentence(i, _paragraph_of(para_starts, f["start"]), f) for i, f in enumerate(features)]
         self.sentence_starts = [s.features["start"] for s in self.sentences]
         self.sentence_paragraphs = [s.paragraph for s in self.sentences]
@@ -464,6 +467,13 @@ class ClaimBuilder:
             # marks ("I had to go to the immigration service"): their own words
             cues.append({"kind": "direct_quote", "start": start, "end": end, "text": text[start:end],
                          "evidence": "direct_quote_testimony"})
+        elif sentence.speaker is None and sentence.own is None and sentence.quote is None \
+                and FIRST_PERSON.search(text[start:end]) and self._testimony_paragraph(sentence.paragraph):
+            # a paragraph told in the first person singular outside quote marks ("Two days
+            # after I arrived in Mexico, I was put in detention"): a witness's own words,
+            # whoever the article says they are
+            cues.append({"kind": "direct_quote", "start": start, "end": end, "text": text[start:end],
+                         "evidence": "direct_quote_first_person"})
         speaker = sentence.speaker
         mention = sentence.speaker_mention or (speaker_span(speaker) if speaker else None)
         if speaker is not None:
@@ -659,6 +669,20 @@ class ClaimBuilder:
         words = {w.strip(",.()\u2019'").lower() for w in self._descriptor(speaker).split()}
         return bool(words & word_set("business_words")) or \
             gazetteer_index().kinds.get(speaker.get("key", "")) == "company"
+
+    def _testimony_paragraph(self, index: int) -> bool:
+        """The paragraph speaks in the first person singular outside quote marks."""
+        if index in self._testimony:
+            return self._testimony[index]
+        start = self.para_starts[index]
+        end = self.para_starts[index + 1] if index + 1 < len(self.para_starts) else len(self.text)
+        found = False
+        for match in FIRST_PERSON_SINGULAR.finditer(self.text, start, end):
+            if not self._quotes_overlapping(match.start(), match.end()):
+                found = True
+                break
+        self._testimony[index] = found
+        return found
 
     def _first_name_only(self, speaker: dict) -> bool:
         """The document names the person by one word only, never with a surname or a title

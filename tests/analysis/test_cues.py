@@ -246,3 +246,15 @@ def test_a_business_on_its_own_trade_is_an_interested_party(analyse):
     assert any("interested_business" in c["evidence"].split("+") for c in all_cues_of(result, "Many location companies", "interested_party"))
     # the same words from people with no trade in it: no confident stake
     assert "interested_party" not in cue_kinds(result, "Many researchers")
+
+
+def test_a_paragraph_told_in_the_first_person_is_a_witness_quote(analyse):
+    text = ("The migrants have protested for weeks. One of them explained why:\n\n"
+            "Two days after I arrived in the city, the police put me in detention. "
+            "We have been waiting here for weeks.\n\n"
+            "The ministry has not answered questions about the detentions.\n")
+    result = analyse(text)
+    assert "direct_quote" in cue_kinds(result, "Two days after I")
+    assert "direct_quote" in cue_kinds(result, "We have been waiting")
+    # third-person narration around it is not a quote
+    assert "direct_quote" not in cue_kinds(result, "The ministry has not")
