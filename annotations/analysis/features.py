@@ -612,6 +612,16 @@ def _intensifies(token: Token) -> bool:
     return token.pos_ == "ADV" and token.dep_ in ("advmod", "amod") and token.head.pos_ in ("ADJ", "ADV", "VERB", "AUX")
 
 
+def _of_head(token: Token) -> Token:
+    """"all of its members" -> "members": the noun a quantifier stands for."""
+    for child in token.children:
+        if child.dep_ == "prep" and child.lower_ == "of":
+            for pobj in child.children:
+                if pobj.dep_ == "pobj":
+                    return pobj
+    return token
+
+
 AGENT_PRONOUNS = {"i", "you", "he", "she", "they", "someone", "anyone", "everyone", "somebody", "anybody", "people"}
 
 
@@ -713,7 +723,14 @@ def lexical_cues(sent: Span, tokens: list | None = None) -> list[dict]:
             elif token.pos_ in ("VERB", "AUX") and any(c.dep_ in ("auxpass", "nsubjpass") for c in token.children):
                 cues.append(_token_cue("denial", token, "denial_passive"))  # "that push was rejected": nobody speaks
             elif token.pos_ in ("VERB", "AUX") and lemma in DENIAL_VERBS and token.dep_ != "amod":
-                cues.append(_token_cue("denial", token, "denial_verb"))  # "the ministry denied ..."
+                objects = [_of_head(c) for c in token.children if c.dep_ == "dobj"]
+                if objects and not any(o.lemma_.lower() in word_set("statement_nouns") or o.lower_ in ("it", "this", "that", "them")
+                                       for o in objects):
+                    # "dismissed all of its members", "rejected Moderna's application": what
+                    # is turned away is no claim
+                    cues.append(_token_cue("denial", token, "denial_verb_object"))
+                else:
+                    cues.append(_token_cue("denial", token, "denial_verb"))  # "the ministry denied ..."
             elif token.pos_ == "ADJ" and token.dep_ in ("acomp", "attr", "ROOT", "conj", "oprd", "xcomp"):
                 cues.append(_token_cue("denial", token, "denial_predicate"))  # "the report is false"
             else:

@@ -86,6 +86,9 @@ NOT_CUES = [
     ("The companies sell anonymous location data to advertisers.", "anonymous_info"),
     # a senator without a name is still a politician, not a state agency
     ("Another senator who attended the meeting said the talks went well.", "state_source"),
+    # turning away people or an application is no denial of a claim
+    ("The agency rejected the company's application for a licence last week.", "denial"),
+    ("The new secretary dismissed all of the panel's members in June.", "denial"),
     # a police force is one institution, not unnamed people
     ("The driver was taken to hospital, provincial police said.", "unnamed_source"),
     # a senator speaks as a politician, not as a state agency
@@ -105,6 +108,7 @@ def test_look_alike_is_not_a_confident_cue(analyse, text, kind):
 
 STILL_CUES = [
     ("The ministry denied that its troops were surrounded.", "denial"),
+    ("Historians have debunked the book's many factual errors.", "denial"),
     ("Analysts predict the plant will close next year.", "prediction"),
     ("In a statement, the company said its products were safe.", "self_published"),
     ("The White House spokesman said the sanctions would stay.", "state_source"),
