@@ -695,6 +695,13 @@ def lexical_cues(sent: Span, tokens: list | None = None) -> list[dict]:
                 cues.append(_token_cue("booster", token, "booster_adjective"))
         if low == "most" and i + 1 < len(tokens) and tokens[i + 1].pos_ == "ADJ":
             cues.append(_cue("booster", doc, token.idx, tokens[i + 1].idx + len(tokens[i + 1].text), "booster_superlative"))
+        if token.tag_ in ("JJS", "RBS") and low != "least":
+            before = " ".join(t.lower_ for t in tokens[max(0, i - 3):i])
+            after = [t.lower_ for t in tokens[i + 1:i + 6]]
+            if before.endswith("by far") or before.endswith("by far the") or "ever" in after:
+                # "the deadliest vaccine ever made", "by far the most common": a ranking
+                # pushed beyond comparison is emphasis
+                cues.append(_token_cue("booster", token, "booster_beyond_compare"))
         if low in word_set("vague_frequency_words") and token.pos_ == "ADV":
             cues.append(_token_cue("vague_quantity", token, "vague_frequency"))  # "often incomplete"
         if low == "should" and token.tag_ == "MD" and _modal_future(token):

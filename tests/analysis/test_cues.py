@@ -108,6 +108,9 @@ def test_look_alike_is_not_a_confident_cue(analyse, text, kind):
 
 STILL_CUES = [
     ("The ministry denied that its troops were surrounded.", "denial"),
+    # a ranking pushed beyond comparison is emphasis
+    ("Kennedy has called the vaccine the deadliest vaccine ever made.", "booster"),
+    ("Advertising is by far the most common use of the data.", "booster"),
     ("Historians have debunked the book's many factual errors.", "denial"),
     ("Analysts predict the plant will close next year.", "prediction"),
     ("In a statement, the company said its products were safe.", "self_published"),
