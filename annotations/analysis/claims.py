@@ -375,6 +375,14 @@ class ClaimBuilder:
 
     def _channels(self) -> None:
         last_channel: dict[str, tuple[int, dict, str]] = {}
+        # an office links a description to a person only when one person holds it here
+        # ("the president" is ambiguous beside President Biden and President Zelensky)
+        holders: dict[str, set] = {}
+        self._single_roles = None
+        for last in self.person_entities_by_last:
+            for role in self._role_keys({"kind": "person", "key": last, "text": last}):
+                holders.setdefault(role, set()).add(last)
+        self._single_roles = {role for role, keys in holders.items() if len(keys) == 1}
         for sentence in self.sentences:
             speaker = sentence.speaker
             if speaker is not None and speaker.get("kind") == "source":
@@ -407,13 +415,16 @@ class ClaimBuilder:
                 targets = [key] if key else [self.resolver.referent_of(sentence.index, s, remember=False)["key"]
                                              for s in sentence.features["subjects"]
                                              if s.get("person") and self.resolver.referent_of(sentence.index, s, remember=False)]
+                if key:
+                    targets += self._role_keys(speaker)
                 for target in targets:
                     last_channel[target] = (sentence.index, channel, kind)
                 if key:
                     sentence.channel, sentence.channel_kind = channel, kind
                     sentence.channel_evidence = sentence.channel_evidence or "self_published_named"
                 continue
-            remembered = last_channel.get(key)
+            remembered = last_channel.get(key) or next(
+                (last_channel[role] for role in self._role_keys(speaker) if role in last_channel), None)
             if remembered and sentence.index - remembered[0] <= CHANNEL_PERSIST:
                 sentence.channel, sentence.channel_kind = remembered[1], remembered[2]
                 sentence.channel_evidence = "self_published_remembered"
@@ -683,6 +694,29 @@ class ClaimBuilder:
                 break
         self._testimony[index] = found
         return found
+
+    def _role_keys(self, speaker: dict) -> list[str]:
+        """The office a speaker is known by, as a key for the channel memory: "the
+        Republican leader" and "Senate Minority Leader Mitch McConnell" share "leader", so
+        the letter named for one carries to the other's next claims (within CHANNEL_PERSIST)."""
+        text = (speaker.get("text") or "").strip()
+        words = text.lower().replace("\u2019", "'").split()
+        titles = word_set("titles") - {"former", "mr", "mr.", "mrs", "mrs.", "ms", "ms.", "dr", "dr.", "sir", "dame", "lord", "lady"}
+        single = getattr(self, "_single_roles", None)
+        if speaker["kind"] != "person":
+            # a definite description: "the secretary", "the Republican leader", "the president"
+            if len(words) <= 3 and words[0] == "the" and words[-1] in titles \
+                    and (single is None or "role:" + words[-1] in single):
+                return ["role:" + words[-1]]
+            return []
+        roles = set()
+        key = speaker.get("key") or text
+        for ent in self.person_entities_by_last.get(key.split()[-1], ())[:20] if key else ():
+            # the capitalised title right before a mention: "Senate Minority Leader Mitch McConnell"
+            before = re.search(r"((?:[A-Z][\w.]*\s+)+)$", self.text[max(0, ent["start"] - 60):ent["start"]])
+            if before:
+                roles |= {"role:" + w for w in before.group(1).lower().split() if w in titles}
+        return sorted(roles if single is None else roles & single)
 
     def _first_name_only(self, speaker: dict) -> bool:
         """The document names the person by one word only, never with a surname or a title

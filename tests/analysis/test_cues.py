@@ -265,3 +265,26 @@ def test_a_paragraph_told_in_the_first_person_is_a_witness_quote(analyse):
     assert "direct_quote" in cue_kinds(result, "We have been waiting")
     # third-person narration around it is not a quote
     assert "direct_quote" not in cue_kinds(result, "The ministry has not")
+
+
+def _channel_text(result: dict, fragment: str):
+    return (claim_with(result, fragment)["channel"] or {}).get("text")
+
+
+def test_a_channel_carries_from_a_description_to_the_one_person_holding_that_office(analyse):
+    text = ("In a letter obtained by CNN, the Republican leader asks Education Secretary Ana Ruiz to drop the plan. "
+            "Senate Minority Leader Tom Hale argues the plan is divisive.\n\n"
+            "In an interview, Ruiz said the plan was sound.\n\n"
+            "The secretary went on to say that schools decide.\n")
+    result = analyse(text)
+    assert _channel_text(result, "The secretary went on") == "an interview"
+    # the letter of "the Republican leader" is the letter of the one leader named here
+    assert _channel_text(result, "Senate Minority Leader Tom Hale argues") in ("a letter", "a letter obtained by CNN")
+
+
+def test_an_office_held_by_two_people_links_no_channel(analyse):
+    text = ("\u201cWe will stand with them,\u201d the president said during a July speech.\n\n"
+            "President Ana Ruiz met President Tom Hale on Tuesday.\n\n"
+            "Hale said talks with President Ruiz went well.\n")
+    result = analyse(text)
+    assert _channel_text(result, "Hale said talks") is None
