@@ -105,6 +105,7 @@ class ClaimBuilder:
         para_starts = _paragraph_starts(text)
         self.para_starts = para_starts
         self._testimony: dict[int, bool] = {}
+        self._first_names: dict[str, bool] = {}
         self.sentences = [Sentence(i, _paragraph_of(para_starts, f["start"]), f) for i, f in enumerate(features)]
         self.sentence_starts = [s.features["start"] for s in self.sentences]
         self.sentence_paragraphs = [s.paragraph for s in self.sentences]
@@ -726,6 +727,11 @@ class ClaimBuilder:
         key = (speaker.get("key") or speaker.get("text") or "").strip()
         if not key or " " in key or not key[:1].isupper():
             return False
+        if key not in self._first_names:
+            self._first_names[key] = self._named_once(key)
+        return self._first_names[key]
+
+    def _named_once(self, key: str) -> bool:
         titles = word_set("titles")
         for match in re.finditer(r"\b" + re.escape(key) + r"\b", self.text):
             before = re.search(r"(\S+) $", self.text[max(0, match.start() - 30):match.start()])
