@@ -728,7 +728,10 @@ class ClaimBuilder:
         if not key or " " in key or not key[:1].isupper():
             return False
         if key not in self._first_names:
-            self._first_names[key] = self._named_once(key)
+            # introduced as a private person ("Stanley, an asylum seeker", "an asylum-seeker
+            # named Beatriz"), not a surname on its own ("McConnell writes")
+            introduced = re.search(r"\b(?:an?|named)\b", self._descriptor(speaker).lower()) is not None
+            self._first_names[key] = introduced and self._named_once(key)
         return self._first_names[key]
 
     def _named_once(self, key: str) -> bool:

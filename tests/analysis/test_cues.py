@@ -243,6 +243,9 @@ def test_a_private_person_named_by_a_first_name_only_is_anonymous(analyse):
     assert "anonymous_info" in cue_kinds(result, "We have nothing")
     # a surname given earlier, or a title, names the person
     assert "anonymous_info" not in cue_kinds(result, "It will reopen")
+    # a surname on its own is a name too
+    alone = analyse("\u201cThe plan is divisive,\u201d McConnell writes.\n")
+    assert "anonymous_info" not in cue_kinds(alone, "The plan is divisive")
 
 
 def test_a_business_on_its_own_trade_is_an_interested_party(analyse):
