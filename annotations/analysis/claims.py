@@ -27,7 +27,9 @@ PLACEHOLDER = re.compile(r"^\s*\[[^\]]*\]\s*$")
 DATELINE = re.compile(r"^[A-Z][A-Z .'\-]+(?:,[^()\n]{0,40})?\s*\([^)\n]{1,40}\)\s*(?:-|--|\u2014|\u2013)\s*")
 # "By Jane Smith and Tom Lee, Associated Press", "Reporting by ...": who wrote it, not a claim
 BYLINE = re.compile(r"^(?i:by|written by|reporting by|photos? by)\s+[A-Z][\w.'\-]*(?:\s+(?:[A-Z][\w.'\-]*|and|de|la|le|da|di|du|del|der|van|von|al|el|bin|ibn))*\s*(?:[,|\-\u2014]\s*[A-Z][\w .'&\-]*)?\.?$")
-FIRST_PERSON = re.compile(r"\b(?:I|me|my|mine|we|our|us)\b")
+# a capital at the start of a sentence ("We have ...") but never "US", the country
+FIRST_PERSON = re.compile(r"\b(?:I|[Mm]e|[Mm]y|[Mm]ine|[Ww]e|[Oo]ur|[Uu]s)\b")
+FIRST_PERSON_SINGULAR = re.compile(r"\b(?:I|[Mm]e|[Mm]y|[Mm]ine|[Mm]yself)\b")
 FIRST_PERSON_GROUP = re.compile(r"\b(?:we|our|ours|us|ourselves)\b", re.IGNORECASE)
 POSSESSIVES = re.compile(r"\b(?:his|her|its|their)\b", re.IGNORECASE)
 GENERIC_MEDIA = {"platform", "account", "page", "channel", "website", "feed", "site"}
@@ -105,6 +107,8 @@ class ClaimBuilder:
         self.all_quotes = quotes
         para_starts = _paragraph_starts(text)
         self.para_starts = para_starts
+        self._testimony: dict[int, bool] = {}
+        self._first_names: dict[str, bool] = {}
         self.sentences = [Sentence(i, _paragraph_of(para_starts, f["start"]), f) for i, f in enumerate(features)]
         self.sentence_starts = [s.features["start"] for s in self.sentences]
         self.sentence_paragraphs = [s.paragraph for s in self.sentences]
@@ -489,6 +493,14 @@ class ClaimBuilder:
 
     def _channels(self) -> None:
         last_channel: dict[str, tuple[int, dict, str]] = {}
+        # an office links a description to a person only when one person holds it here
+        # ("the president" is ambiguous beside President Biden and President Zelensky)
+        holders: dict[str, set] = {}
+        self._single_roles = None
+        for last in self.person_entities_by_last:
+            for role in self._role_keys({"kind": "person", "key": last, "text": last}):
+                holders.setdefault(role, set()).add(last)
+        self._single_roles = {role for role, keys in holders.items() if len(keys) == 1}
         for sentence in self.sentences:
             speaker = sentence.speaker
             if speaker is not None and speaker.get("kind") == "source":
@@ -521,13 +533,16 @@ class ClaimBuilder:
                 targets = [key] if key else [self.resolver.referent_of(sentence.index, s, remember=False)["key"]
                                              for s in sentence.features["subjects"]
                                              if s.get("person") and self.resolver.referent_of(sentence.index, s, remember=False)]
+                if key:
+                    targets += self._role_keys(speaker)
                 for target in targets:
                     last_channel[target] = (sentence.index, channel, kind)
                 if key:
                     sentence.channel, sentence.channel_kind = channel, kind
                     sentence.channel_evidence = sentence.channel_evidence or "self_published_named"
                 continue
-            remembered = last_channel.get(key)
+            remembered = last_channel.get(key) or next(
+                (last_channel[role] for role in self._role_keys(speaker) if role in last_channel), None)
             if remembered and sentence.index - remembered[0] <= CHANNEL_PERSIST:
                 sentence.channel, sentence.channel_kind = remembered[1], remembered[2]
                 sentence.channel_evidence = "self_published_remembered"
@@ -633,6 +648,13 @@ class ClaimBuilder:
             # marks ("I had to go to the immigration service"): their own words
             cues.append({"kind": "direct_quote", "start": start, "end": end, "text": text[start:end],
                          "evidence": "direct_quote_testimony"})
+        elif sentence.speaker is None and sentence.own is None and sentence.quote is None \
+                and FIRST_PERSON.search(text[start:end]) and self._testimony_paragraph(sentence.paragraph):
+            # a paragraph told in the first person singular outside quote marks ("Two days
+            # after I arrived in Mexico, I was put in detention"): a witness's own words,
+            # whoever the article says they are
+            cues.append({"kind": "direct_quote", "start": start, "end": end, "text": text[start:end],
+                         "evidence": "direct_quote_first_person"})
         speaker = sentence.speaker
         mention = sentence.speaker_mention or (speaker_span(speaker) if speaker else None)
         if speaker is not None:
@@ -658,7 +680,11 @@ class ClaimBuilder:
                 interests = self._interested(sentence, speaker, mention)
                 if self._organisation(speaker) and not state:
                     interests.append("interested_organisation")
-                if state and state != "state_politician":
+                if state == "state_executive":
+                    # a head of government on their government's business speaks for the
+                    # state; the stake is the state's (weak on its own)
+                    interests = ["interested_executive"] if interests else []
+                elif state and state != "state_politician":
                     # a ministry on "its" policy speaks as the state
                     interests = ["interested_own_state" if e == "interested_own_body" else e for e in interests]
                 for interest in interests:
@@ -666,6 +692,9 @@ class ClaimBuilder:
                 if _withheld_name(self._descriptor(speaker)):
                     # "a resident who didn't want to be identified": every claim of theirs
                     cues.append({"kind": "anonymous_info", **anchor, "evidence": "anonymous_speaker"})
+                elif self._first_name_only(speaker):
+                    # "said Stanley, an asylum seeker": a private person with no surname anywhere
+                    cues.append({"kind": "anonymous_info", **anchor, "evidence": "anonymous_first_name"})
         if sentence.channel is not None:
             channel = sentence.channel
             anchor = {"start": channel["start"], "end": channel["end"], "text": channel["text"]}
@@ -718,6 +747,8 @@ class ClaimBuilder:
         words = speaker["text"].replace("\u2019", "'").split()
         if not words or speaker["text"] in self.org_texts:
             return False
+        if words[-1].lower() in word_set("group_nouns"):
+            return False  # "provincial police", "the military": one institution, not unnamed people
         if any(speaker["start"] < e["end"] and e["start"] < speaker["end"] and e["label"] in ("PERSON", "ORG", "NORP")
                for e in self._entities_near(speaker["start"], speaker["end"])):
             return False  # "Democrats", "Mongu and the other migrants": named
@@ -800,11 +831,102 @@ class ClaimBuilder:
                 found.add(word)
         if not found:
             return None
-        if speaker["kind"] == "person" and found <= word_set("political_offices"):
-            # a president, senator or candidate speaks as a politician with a side, not as
-            # the voice of a state agency
+        if found <= word_set("political_offices"):
+            if speaker["kind"] != "person":
+                # "the president" (a head of government) / "another senator" (a side)
+                return "state_executive" if found & word_set("executive_offices") else "state_politician"
+            if self._executive_title(speaker):
+                # "President Biden", "Ukrainian President Volodymyr Zelensky": the head of a
+                # government speaks for it (a senator or candidate speaks for a side)
+                return "state_executive"
             return "state_politician"
         return "state_office"
+
+    def _in_business(self, speaker: dict) -> bool:
+        """The speaker is a business or speaks for one: a word of trade in its name or
+        description ("location companies", "a sports app", "people in the location business")."""
+        if speaker["kind"] == "person":
+            return False
+        words = {w.strip(",.()\u2019'").lower() for w in self._descriptor(speaker).split()}
+        return bool(words & word_set("business_words")) or \
+            gazetteer_index().kinds.get(speaker.get("key", "")) == "company"
+
+    def _testimony_paragraph(self, index: int) -> bool:
+        """The paragraph speaks in the first person singular outside quote marks."""
+        if index in self._testimony:
+            return self._testimony[index]
+        start = self.para_starts[index]
+        end = self.para_starts[index + 1] if index + 1 < len(self.para_starts) else len(self.text)
+        found = False
+        for match in FIRST_PERSON_SINGULAR.finditer(self.text, start, end):
+            if not self._quotes_overlapping(match.start(), match.end()):
+                found = True
+                break
+        self._testimony[index] = found
+        return found
+
+    def _role_keys(self, speaker: dict) -> list[str]:
+        """The office a speaker is known by, as a key for the channel memory: "the
+        Republican leader" and "Senate Minority Leader Mitch McConnell" share "leader", so
+        the letter named for one carries to the other's next claims (within CHANNEL_PERSIST)."""
+        text = (speaker.get("text") or "").strip()
+        words = text.lower().replace("\u2019", "'").split()
+        titles = word_set("titles") - {"former", "mr", "mr.", "mrs", "mrs.", "ms", "ms.", "dr", "dr.", "sir", "dame", "lord", "lady"}
+        single = getattr(self, "_single_roles", None)
+        if speaker["kind"] != "person":
+            # a definite description: "the secretary", "the Republican leader", "the president"
+            if len(words) <= 3 and words[0] == "the" and words[-1] in titles \
+                    and (single is None or "role:" + words[-1] in single):
+                return ["role:" + words[-1]]
+            return []
+        roles = set()
+        key = speaker.get("key") or text
+        for ent in self.person_entities_by_last.get(key.split()[-1], ())[:20] if key else ():
+            # the capitalised title right before a mention: "Senate Minority Leader Mitch McConnell"
+            before = re.search(r"((?:[A-Z][\w.]*\s+)+)$", self.text[max(0, ent["start"] - 60):ent["start"]])
+            if before:
+                roles |= {"role:" + w for w in before.group(1).lower().split() if w in titles}
+        return sorted(roles if single is None else roles & single)
+
+    def _first_name_only(self, speaker: dict) -> bool:
+        """The document names the person by one word only, never with a surname or a title
+        ("Stanley, an asylum seeker"; not "President Obama", not "Chowdhry" after "Trip Chowdhry")."""
+        if speaker["kind"] != "person" or speaker.get("unnamed"):
+            return False
+        key = (speaker.get("key") or speaker.get("text") or "").strip()
+        if not key or " " in key or not key[:1].isupper():
+            return False
+        if key not in self._first_names:
+            # introduced as a private person ("Stanley, an asylum seeker", "an asylum-seeker
+            # named Beatriz"), not a surname on its own ("McConnell writes")
+            introduced = re.search(r"\b(?:an?|named)\b", self._descriptor(speaker).lower()) is not None
+            self._first_names[key] = introduced and self._named_once(key)
+        return self._first_names[key]
+
+    def _named_once(self, key: str) -> bool:
+        titles = word_set("titles")
+        for match in re.finditer(r"\b" + re.escape(key) + r"\b", self.text):
+            before = re.search(r"(\S+) $", self.text[max(0, match.start() - 30):match.start()])
+            word = before.group(1) if before else ""
+            if word.lower() in titles or (word[:1].isupper() and word[-1:].isalpha()):
+                return False  # "President Obama", "Ms. Lee", "Trip Chowdhry"
+            after = re.match(r" ([A-Z][\w\u2019'-]*)", self.text[match.end():match.end() + 30])
+            if after:
+                return False  # "Stanley Johnson"
+        return True
+
+    def _executive_title(self, speaker: dict) -> bool:
+        """A title of executive office right before one of the speaker's mentions
+        ("President Obama", "Prime Minister X"), not in an apposition about someone else
+        ("served under President Clinton")."""
+        key = speaker.get("key") or speaker.get("text") or ""
+        if not key:
+            return False
+        pattern = _executive_before()
+        for ent in self.person_entities_by_last.get(key.split()[-1], ())[:20]:
+            if pattern.search(self.text[max(0, ent["start"] - 40):ent["start"]]):
+                return True
+        return False
 
     def _interested(self, sentence: Sentence, speaker: dict, mention: dict) -> list[str]:
         """Every sign that the speaker has a stake in this claim (their side, product or
@@ -829,6 +951,11 @@ class ClaimBuilder:
         if subject and subject in (("he", "she", "i") if speaker["kind"] == "person" else ("it", "they", "we")):
             # "Sense360 says it scrambles data", "companies say they delete it": their own conduct
             found.append("interested_own_conduct")
+        if found[-1:] == ["interested_own_conduct"] or (sentence.own is not None and self._own_possessive(speaker, content)):
+            if self._in_business(speaker):
+                # "Many location companies say their data ...", "Sense360, which focuses on the
+                # restaurant industry, says it scrambles data": a business on its own trade
+                found.append("interested_business")
         if sentence.own is not None and self._own_possessive(speaker, content):
             # "the company said its battery ...": a body on its own product or conduct
             found.append("interested_own" if speaker["kind"] == "person" else "interested_own_body")
@@ -880,6 +1007,12 @@ def _merge(cues: list[dict]) -> list[dict]:
             doubt *= 1.0 - table.get(evidence, {}).get("confidence", DEFAULT_CONFIDENCE)
         cue["confidence"] = round(1.0 - doubt, 2)
     return sorted(unique.values(), key=lambda c: (c["start"], c["end"], c["kind"]))
+
+
+@functools.lru_cache(maxsize=1)
+def _executive_before() -> re.Pattern:
+    words = "|".join(re.escape(w) for w in sorted(lexicon()["executive_offices"], key=len, reverse=True))
+    return re.compile(r"(?:^|[^\w.])(?:" + words + r")\s+$", re.IGNORECASE)
 
 
 @functools.lru_cache(maxsize=1)

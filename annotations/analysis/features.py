@@ -612,6 +612,30 @@ def _intensifies(token: Token) -> bool:
     return token.pos_ == "ADV" and token.dep_ in ("advmod", "amod") and token.head.pos_ in ("ADJ", "ADV", "VERB", "AUX")
 
 
+def _of_head(token: Token) -> Token:
+    """"all of its members" -> "members": the noun a quantifier stands for."""
+    for child in token.children:
+        if child.dep_ == "prep" and child.lower_ == "of":
+            for pobj in child.children:
+                if pobj.dep_ == "pobj":
+                    return pobj
+    return token
+
+
+AGENT_PRONOUNS = {"i", "you", "he", "she", "they", "someone", "anyone", "everyone", "somebody", "anybody", "people"}
+
+
+def _agent_subject(modal: Token) -> bool:
+    """The subject of the modal's verb is a person or people ("they could follow someone",
+    "employees could identify a person"), so the modal says what they are able to do."""
+    verb = modal.head
+    for child in verb.children:
+        if child.dep_ in ("nsubj", "nsubjpass"):
+            return child.lower_ in AGENT_PRONOUNS or child.ent_type_ in ("PERSON", "NORP") \
+                or child.lemma_.lower() in word_set("unnamed_heads")
+    return False
+
+
 def lexical_cues(sent: Span, tokens: list | None = None) -> list[dict]:
     """Cue candidates from words, each with the grammar that makes it one (``evidence``);
     how far each kind of evidence is trusted is decided in claims.py from data/cue_evidence.json."""
@@ -631,8 +655,10 @@ def lexical_cues(sent: Span, tokens: list | None = None) -> list[dict]:
                     embedded = low == "could" and token.head.dep_ in ("ccomp", "relcl", "acl", "advcl", "xcomp")
                     cues.append(_token_cue("hedge", token, "hedge_modal_embedded" if embedded else "hedge_modal"))
                     if not embedded and _modal_future(token):
-                        # "the state could get soaked": a possible future event is also a forecast
-                        cues.append(_token_cue("prediction", token, "prediction_possible"))
+                        # "the state could get soaked": a possible future event is also a forecast;
+                        # "they could follow someone" is what people are able to do
+                        cues.append(_token_cue("prediction", token, "prediction_ability" if _agent_subject(token)
+                                               else "prediction_possible"))
             elif low in ("claim", "claims") and token.pos_ == "NOUN" and i > 0 and tokens[i - 1].lower_ in ("the", "his", "her", "their", "its"):
                 pass
             elif token.pos_ == "ADV":
@@ -669,6 +695,13 @@ def lexical_cues(sent: Span, tokens: list | None = None) -> list[dict]:
                 cues.append(_token_cue("booster", token, "booster_adjective"))
         if low == "most" and i + 1 < len(tokens) and tokens[i + 1].pos_ == "ADJ":
             cues.append(_cue("booster", doc, token.idx, tokens[i + 1].idx + len(tokens[i + 1].text), "booster_superlative"))
+        if token.tag_ in ("JJS", "RBS") and low != "least":
+            before = " ".join(t.lower_ for t in tokens[max(0, i - 3):i])
+            after = [t.lower_ for t in tokens[i + 1:i + 6]]
+            if before.endswith("by far") or before.endswith("by far the") or "ever" in after:
+                # "the deadliest vaccine ever made", "by far the most common": a ranking
+                # pushed beyond comparison is emphasis
+                cues.append(_token_cue("booster", token, "booster_beyond_compare"))
         if low in word_set("vague_frequency_words") and token.pos_ == "ADV":
             cues.append(_token_cue("vague_quantity", token, "vague_frequency"))  # "often incomplete"
         if low == "should" and token.tag_ == "MD" and _modal_future(token):
@@ -697,7 +730,14 @@ def lexical_cues(sent: Span, tokens: list | None = None) -> list[dict]:
             elif token.pos_ in ("VERB", "AUX") and any(c.dep_ in ("auxpass", "nsubjpass") for c in token.children):
                 cues.append(_token_cue("denial", token, "denial_passive"))  # "that push was rejected": nobody speaks
             elif token.pos_ in ("VERB", "AUX") and lemma in DENIAL_VERBS and token.dep_ != "amod":
-                cues.append(_token_cue("denial", token, "denial_verb"))  # "the ministry denied ..."
+                objects = [_of_head(c) for c in token.children if c.dep_ == "dobj"]
+                if objects and not any(o.lemma_.lower() in word_set("statement_nouns") or o.lower_ in ("it", "this", "that", "them")
+                                       for o in objects):
+                    # "dismissed all of its members", "rejected Moderna's application": what
+                    # is turned away is no claim
+                    cues.append(_token_cue("denial", token, "denial_verb_object"))
+                else:
+                    cues.append(_token_cue("denial", token, "denial_verb"))  # "the ministry denied ..."
             elif token.pos_ == "ADJ" and token.dep_ in ("acomp", "attr", "ROOT", "conj", "oprd", "xcomp"):
                 cues.append(_token_cue("denial", token, "denial_predicate"))  # "the report is false"
             else:
@@ -717,9 +757,15 @@ def lexical_cues(sent: Span, tokens: list | None = None) -> list[dict]:
             cues.append(_token_cue("prediction", token, "prediction_time"))
         elif low in ("likely", "unlikely") and token.pos_ == "ADJ" and any(c.dep_ == "xcomp" for c in token.children):
             cues.append(_token_cue("prediction", token, "prediction_likely"))  # "is likely to form"
+        elif low in ("likely", "unlikely") and token.pos_ == "ADJ" and token.dep_ in ("acomp", "oprd", "ROOT") \
+                and any(c.dep_ in ("nsubj", "nsubjpass") and c.pos_ == "NOUN" for c in token.head.children):
+            cues.append(_token_cue("prediction", token, "prediction_likely_event"))  # "a deal remains unlikely"
         elif low in ("chance", "chances", "odds", "probability") and i + 1 < len(tokens) and tokens[i + 1].lower_ == "of" \
                 and i + 2 < len(tokens) and tokens[i + 2].tag_ == "VBG":
             cues.append(_token_cue("prediction", token, "prediction_chance"))  # "a 50% chance of becoming"
+        elif low in ("chance", "chances", "odds") and i + 1 < len(tokens) and tokens[i + 1].lower_ == "of" \
+                and any(t.like_num or t.text == "%" for t in tokens[max(0, i - 3):i]):
+            cues.append(_token_cue("prediction", token, "prediction_chance"))  # "a 30% chance of development"
         if low == "going" and i + 1 < len(tokens) and tokens[i + 1].lower_ == "to" and i + 2 < len(tokens) and tokens[i + 2].pos_ in ("VERB", "AUX"):
             cues.append(_cue("prediction", doc, token.idx, tokens[i + 1].idx + 2, "prediction_going_to"))
     # ALL-CAPS runs (shouting): three or more capitalised words that are not known acronyms;

@@ -37,9 +37,13 @@ class QuoteRegion:
     def inner(self, text: str) -> tuple[int, int]:
         """Offsets of the quoted words without the marks."""
         start, end = self.start, self.end
-        if start < end and text[start] in OPENING + STRAIGHT + "\u2018'":
+        if text[start:start + 2] == "``":
+            start += 2
+        elif start < end and text[start] in OPENING + STRAIGHT + "\u2018'":
             start += 1
-        if end > start and text[end - 1] in CLOSING + STRAIGHT + "\u2019'":
+        if end - 2 >= start and text[end - 2:end] == "''":
+            end -= 2
+        elif end > start and text[end - 1] in CLOSING + STRAIGHT + "\u2019'":
             end -= 1
         return start, end
 
@@ -75,8 +79,26 @@ def find_quotes(text: str) -> list[QuoteRegion]:
         open_at: int | None = None
         continued = False
         first_mark = True
+        skip_to = para_start
         for pos in range(para_start, para_end):
+            if pos < skip_to:
+                continue
             ch = text[pos]
+            pair = text[pos:pos + 2]
+            if pair in ("``", "''"):
+                # old wire copy marks quotes with two backticks and two apostrophes:
+                # ``There is no need for alarm,''
+                skip_to = pos + 2
+                if pair == "``":
+                    if open_at is None:
+                        continued = carried_open and first_mark and not text[para_start:pos].strip().strip(BULLETS).strip()
+                        open_at = pos
+                elif open_at is not None:
+                    regions.append(QuoteRegion(open_at, pos + 2, False, continued))
+                    open_at = None
+                    continued = False
+                first_mark = False
+                continue
             if ch not in OPENING and ch not in CLOSING and ch != STRAIGHT:
                 continue
             if ch == STRAIGHT:
@@ -123,6 +145,8 @@ def find_quotes(text: str) -> list[QuoteRegion]:
         inner = match.group(1)
         if inner.strip() != inner or not inner.strip():
             continue
+        if text[match.start() - 1:match.start()] in ("'", "`") or text[match.end():match.end() + 1] == "'":
+            continue  # one half of a doubled mark: ``...
         regions.append(QuoteRegion(match.start(), match.end(), False, False, single=True))
     regions.sort(key=lambda r: (r.start, r.end))
     return regions

@@ -84,8 +84,19 @@ NOT_CUES = [
     ("No one was hurt in the fire, the fire chief said.", "denial"),
     # "anonymous" describing data, not a source
     ("The companies sell anonymous location data to advertisers.", "anonymous_info"),
+    # a senator without a name is still a politician, not a state agency
+    ("Another senator who attended the meeting said the talks went well.", "state_source"),
+    # turning away people or an application is no denial of a claim
+    ("The agency rejected the company's application for a licence last week.", "denial"),
+    ("The new secretary dismissed all of the panel's members in June.", "denial"),
+    # a police force is one institution, not unnamed people
+    ("The driver was taken to hospital, provincial police said.", "unnamed_source"),
     # a senator speaks as a politician, not as a state agency
     ("Senator Maria Lopez said the bill would pass.", "state_source"),
+    # a title about someone else in an apposition does not make the speaker the state
+    ("Tom Reyes, who served as an adviser under President Clinton, said the fund is sound.", "state_source"),
+    # "likely" on a person is a judgement of them, not a forecast of an event
+    ("Analysts said she is likely.", "prediction"),
 ]
 
 
@@ -97,10 +108,21 @@ def test_look_alike_is_not_a_confident_cue(analyse, text, kind):
 
 STILL_CUES = [
     ("The ministry denied that its troops were surrounded.", "denial"),
+    # a ranking pushed beyond comparison is emphasis
+    ("Kennedy has called the vaccine the deadliest vaccine ever made.", "booster"),
+    ("Advertising is by far the most common use of the data.", "booster"),
+    ("Historians have debunked the book's many factual errors.", "denial"),
     ("Analysts predict the plant will close next year.", "prediction"),
     ("In a statement, the company said its products were safe.", "self_published"),
     ("The White House spokesman said the sanctions would stay.", "state_source"),
     ("Critics called the plan a so-called \u201creform\u201d that helps nobody.", "scare_quote"),
+    # the head of a government speaking in that role is the state
+    ("President Maria Lopez said the sanctions would stay.", "state_source"),
+    # the head of an agency is the state
+    ("\u201cMost of the oil is gone,\u201d said NOAA head Jane Lubchenco.", "state_source"),
+    # a deal judged unlikely, a numbered chance of an event: forecasts
+    ("A deal remains unlikely before the holiday recess.", "prediction"),
+    ("Forecasters give the system a 30% chance of development within five days.", "prediction"),
 ]
 
 
@@ -194,3 +216,78 @@ def test_every_cue_and_note_of_the_seed_has_a_label_and_an_explanation(analyse):
         assert item["explanation"].endswith(".") and len(item["explanation"].split()) >= 5
     sources = [n for n in result["notes"] if n["kind"] == "source"]
     assert sources and all(n["citation"] for n in sources)
+
+
+def test_a_head_of_government_is_a_state_source_not_a_party(analyse):
+    text = "President Maria Lopez said her government will support the farmers.\n"
+    result = analyse(text)
+    assert "state_source" in cue_kinds(result, text[:20])
+    assert "interested_party" not in cue_kinds(result, text[:20])
+    assert [c["evidence"] for c in cues_of(result, text[:20], "state_source")] == ["state_executive"]
+
+
+def test_could_with_a_person_as_subject_is_ability_and_with_an_event_a_possible_forecast(analyse):
+    text = ("Employees could still identify a person without consent.\n\n"
+            "The storm could bring heavy rain to the coast this week.\n")
+    result = analyse(text)
+    assert [c["evidence"] for c in all_cues_of(result, "Employees could", "prediction")] == ["prediction_ability"]
+    assert "prediction" not in cue_kinds(result, "Employees could")
+    assert [c["evidence"] for c in all_cues_of(result, "The storm could", "prediction")] == ["prediction_possible"]
+
+
+def test_a_private_person_named_by_a_first_name_only_is_anonymous(analyse):
+    text = ("\u201cWe have nothing to eat,\u201d said Stanley, an asylum seeker.\n\n"
+            "\u201cThe office is closed,\u201d said Trip Chowdhry, an analyst.\n\n"
+            "\u201cIt will reopen,\u201d Chowdhry said.\n")
+    result = analyse(text)
+    assert "anonymous_info" in cue_kinds(result, "We have nothing")
+    # a surname given earlier, or a title, names the person
+    assert "anonymous_info" not in cue_kinds(result, "It will reopen")
+    # a surname on its own is a name too
+    alone = analyse("\u201cThe plan is divisive,\u201d McConnell writes.\n")
+    assert "anonymous_info" not in cue_kinds(alone, "The plan is divisive")
+
+
+def test_a_business_on_its_own_trade_is_an_interested_party(analyse):
+    text = ("Many location companies say they protect the privacy of users.\n\n"
+            "Many researchers say they protect the privacy of users.\n")
+    result = analyse(text)
+    assert "interested_party" in cue_kinds(result, "Many location companies")
+    assert any("interested_business" in c["evidence"].split("+") for c in all_cues_of(result, "Many location companies", "interested_party"))
+    # the same words from people with no trade in it: no confident stake
+    assert "interested_party" not in cue_kinds(result, "Many researchers")
+
+
+def test_a_paragraph_told_in_the_first_person_is_a_witness_quote(analyse):
+    text = ("The migrants have protested for weeks. One of them explained why:\n\n"
+            "Two days after I arrived in the city, the police put me in detention. "
+            "We have been waiting here for weeks.\n\n"
+            "The ministry has not answered questions about the detentions.\n")
+    result = analyse(text)
+    assert "direct_quote" in cue_kinds(result, "Two days after I")
+    assert "direct_quote" in cue_kinds(result, "We have been waiting")
+    # third-person narration around it is not a quote
+    assert "direct_quote" not in cue_kinds(result, "The ministry has not")
+
+
+def _channel_text(result: dict, fragment: str):
+    return (claim_with(result, fragment)["channel"] or {}).get("text")
+
+
+def test_a_channel_carries_from_a_description_to_the_one_person_holding_that_office(analyse):
+    text = ("In a letter obtained by CNN, the Republican leader asks Education Secretary Ana Ruiz to drop the plan. "
+            "Senate Minority Leader Tom Hale argues the plan is divisive.\n\n"
+            "In an interview, Ruiz said the plan was sound.\n\n"
+            "The secretary went on to say that schools decide.\n")
+    result = analyse(text)
+    assert _channel_text(result, "The secretary went on") == "an interview"
+    # the letter of "the Republican leader" is the letter of the one leader named here
+    assert _channel_text(result, "Senate Minority Leader Tom Hale argues") in ("a letter", "a letter obtained by CNN")
+
+
+def test_an_office_held_by_two_people_links_no_channel(analyse):
+    text = ("\u201cWe will stand with them,\u201d the president said during a July speech.\n\n"
+            "President Ana Ruiz met President Tom Hale on Tuesday.\n\n"
+            "Hale said talks with President Ruiz went well.\n")
+    result = analyse(text)
+    assert _channel_text(result, "Hale said talks") is None

@@ -80,3 +80,17 @@ def test_a_quote_running_into_the_next_paragraph_is_attributed_where_it_ends(ana
             '"We have cut everything we can.\n'
             '"There is nothing left," said Treasurer Bill Ford.\n')
     assert speaker_of(analyse(text), "cut everything we can") == "Bill Ford"
+
+
+def test_wire_copy_backtick_quotes_are_one_double_quote():
+    text = "``There is no need for alarm,'' the director said in a television alert.\n"
+    regions = find_quotes(text)
+    assert [(text[r.start:r.end], r.single) for r in regions] == [("``There is no need for alarm,''", False)]
+    start, end = regions[0].inner(text)
+    assert text[start:end] == "There is no need for alarm,"
+
+
+def test_a_backtick_quote_is_a_direct_quote(analyse):
+    text = "``There is no need for alarm,'' Civil Defense Director Eugenio Cabral said in a television alert.\n"
+    result = analyse(text)
+    assert "direct_quote" in {c["kind"] for c in claim_with(result, "There is no need")["cues"]}
