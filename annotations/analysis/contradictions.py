@@ -1,11 +1,15 @@
 """Contradictions: two claims by different speakers on the same topic, one denying or
-negating what the other asserts.
+negating what the other asserts, or the two taking opposite sides of an antonym pair.
 
 Topic overlap is the shared content words, weighted by how rare they are among the
 document's claims (a word in every claim, like the country at war, says little), with
 synonyms from the lexicon ("surrounded" ~ "encirclement"). A pair needs a shared event
-word (a verb or adjective, or an event synonym group), not just shared names. Each
-negative claim is paired with at most ``MAX_PARTNERS`` claims, the closest in topic.
+word (a verb or adjective, or an event synonym group), not just shared names. A plain
+negation counts only against a claim that says something of the negated word ("did not give
+a price" negates the giving, not the aid both claims mention); a denial word or a negated
+neg-raising verb ("don't think X") negates the whole content. Denying the opposite state
+("no one says the oil is gone" / "the oil is still there") is agreement. Each claim is paired
+with at most ``MAX_PARTNERS`` claims, the closest in topic, within ``PARTNER_WINDOW`` claims.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from functools import lru_cache
 from annotations.analysis.resources import lexicon
 
 MAX_PARTNERS = 2
+ALLOW_NARRATION = False
 IDF_SMOOTHING = 10
 PARTNER_WINDOW = 60
 MIN_SCORE = 3.0
@@ -27,6 +32,10 @@ MIN_SCORE_ANTONYM = 3.0
 # writer's sentence, not one side of a dispute
 MAX_ASSERT_DEPTH = 1
 DENYING_VERBS = {"deny", "dispute", "reject", "refute", "dismiss", "contradict", "rebut", "blast"}
+PLAIN_NEGATIONS = ("not", "n't", "n\u2019t", "no", "never")
+# a negation attached to these negates the clause they carry ("is not the cause", "no one is
+# saying"): its scope is the whole claim
+WIDE_SCOPE_HEADS = {"be", "have", "do", "one", "body", "thing"}
 GENERIC = {"say", "year", "time", "people", "thing", "way", "day", "week", "month", "percent", "number", "part",
            "also", "many", "much", "more", "most", "other", "new", "first", "last", "own", "good", "bad", "make",
            "take", "come", "get", "give", "go", "have", "be", "do"}
@@ -65,8 +74,41 @@ def topic_profile(keys: list[list[str]]) -> dict[str, bool]:
     return profile
 
 
+def negated_scope(claim: dict, info: dict) -> set[str] | None:
+    """What a negative claim negates, as profile keys: ``None`` when it negates or denies the
+    whole of what it says (a denial, a denying report, a negated copula or a neg-raising verb:
+    "don't think X" says not-X), else the keys of the negated words ("can't put a number"
+    negates putting, not the oil mentioned in its object)."""
+    report = info.get("report") or {}
+    if explicit_denial(claim) or report.get("verb") in DENYING_VERBS:
+        return None
+    heads = [n["head"] for n in info.get("negations", []) if n["in_quote"]] or \
+        [n["head"] for n in info.get("negations", [])]
+    if not heads or any(not h.isalpha() or h in WIDE_SCOPE_HEADS or h in neg_raising_verbs() for h in heads):
+        return None
+    groups = synonym_groups()
+    scope = set()
+    for head in heads:
+        scope.add(f"w:{_stem(head)}")
+        if head in groups:
+            scope.add(f"syn:{groups[head][0]}")
+    return scope
+
+
+@lru_cache(maxsize=1)
+def neg_raising_verbs() -> frozenset[str]:
+    return frozenset(lexicon().get("neg_raising_verbs", []))
+
+
+def explicit_denial(claim: dict) -> bool:
+    """A denial word ("incorrect", "denied", "doesn't mean"), not a bare "not"; the cue may be
+    among the claim's lower-confidence cues."""
+    return any(c["kind"] == "denial" and c["text"].lower() not in PLAIN_NEGATIONS
+               for c in claim["cues"] + claim.get("weak_cues", []))
+
+
 def is_negative(claim: dict, info: dict) -> bool:
-    if any(c["kind"] == "denial" for c in claim["cues"]):
+    if any(c["kind"] == "denial" for c in claim["cues"]) or explicit_denial(claim):
         return True
     report = info.get("report") or {}
     if report.get("verb") in DENYING_VERBS or report.get("content_negated") or report.get("negated"):
@@ -135,8 +177,9 @@ def find_contradictions(claims: list[dict], infos: dict[str, dict]) -> list[dict
         return math.log((total + IDF_SMOOTHING) / frequency[key]) * (2.0 if event else 1.0)
 
     negative = {c["id"]: is_negative(c, infos[c["id"]]) for c in claims}
-    denies = {c["id"]: any(q["kind"] == "denial" and q["text"].lower() not in ("not", "n't", "no", "never")
-                           for q in c["cues"]) for c in claims}
+    denies = {c["id"]: explicit_denial(c) for c in claims}
+    scopes = {c["id"]: negated_scope(c, infos[c["id"]]) for c in claims if negative[c["id"]]}
+    sides = {c["id"]: antonym_sides(c["text"], infos[c["id"]]["keys"]) for c in claims}
     order = {c["id"]: i for i, c in enumerate(claims)}
     by_id = {c["id"]: c for c in claims}
     pairs: dict[tuple[str, str], dict] = {}
@@ -159,6 +202,10 @@ def find_contradictions(claims: list[dict], infos: dict[str, dict]) -> list[dict
                 continue  # opposite states of the same thing about the same subject, not shared words
             a, b = profiles[cid], profiles[oid]
             shared = set(a) & set(b)
+            if scopes[cid] is not None and not scopes[cid] & set(b):
+                continue  # the other claim says nothing of what this one negates
+            if any((n, 1 - side) in sides[oid] for n, side in sides[cid]):
+                continue  # "no one says the oil is gone" agrees with "the oil is still there"
             event = any(k.startswith("syn:e") or (a[k] and b[k]) for k in shared)
             score = sum(weight(k, a[k] or b[k]) for k in shared)
             if not event:
@@ -197,31 +244,37 @@ def antonym_patterns() -> list[tuple[re.Pattern, re.Pattern, str, str]]:
     return out
 
 
+def antonym_sides(text: str, keys: list[list[str]]) -> set[tuple[int, int]]:
+    """(antonym pair number, side) for each antonym pair the claim takes one side of. A word
+    that only modifies a noun ("strong winds", "a weak lobe") describes, it takes no stance."""
+    modifiers = {lemma for lemma, kind in keys if kind == "m"} - {lemma for lemma, kind in keys if kind != "m"}
+    found = set()
+    for number, (side_a, side_b, _a, _b) in enumerate(antonym_patterns()):
+        has_a = any(m.group(0).lower() not in modifiers for m in side_a.finditer(text))
+        has_b = any(m.group(0).lower() not in modifiers for m in side_b.finditer(text))
+        if has_a != has_b:  # a claim using both sides compares, it does not take a side
+            found.add((number, 0 if has_a else 1))
+    return found
+
+
 def _antonym_pairs(claims, infos, profiles, weight, negative, order, pairs) -> None:
     """Two speakers on one topic saying opposite things without a negation: "the program is
-    sound" / "these programs are unsustainable". At most one such partner per claim."""
+    sound" / "these programs are unsustainable". At most ``MAX_PARTNERS`` per claim."""
     patterns = antonym_patterns()
-    sides: dict[str, set[tuple[int, int]]] = {}
-    for claim in claims:
-        found = set()
-        for number, (side_a, side_b, _a, _b) in enumerate(patterns):
-            has_a, has_b = bool(side_a.search(claim["text"])), bool(side_b.search(claim["text"]))
-            if has_a != has_b:  # a claim using both sides compares, it does not take a side
-                found.add((number, 0 if has_a else 1))
-        sides[claim["id"]] = found
-    used: set[str] = set()
+    sides = {c["id"]: antonym_sides(c["text"], infos[c["id"]]["keys"]) for c in claims}
+    partners: dict[str, int] = {}
     for index, claim in enumerate(claims):
         cid = claim["id"]
         key = infos[cid].get("speaker_key")
-        if key is None or negative[cid] or not sides[cid] or cid in used:
+        if negative[cid] or not sides[cid] or infos[cid].get("depth", 0) > MAX_ASSERT_DEPTH:
             continue
-        best = None
+        found = []
         for other in claims[index + 1:index + 1 + PARTNER_WINDOW]:
             oid = other["id"]
             other_key = infos[oid].get("speaker_key")
-            if other_key is None or negative[oid] or oid in used or same_speaker(key, other_key):
+            if negative[oid] or not _different_sides(key, other_key):
                 continue
-            if infos[oid].get("depth", 0) > MAX_ASSERT_DEPTH or infos[cid].get("depth", 0) > MAX_ASSERT_DEPTH:
+            if infos[oid].get("depth", 0) > MAX_ASSERT_DEPTH:
                 continue
             opposite = [n for n, side in sides[cid] if (n, 1 - side) in sides[oid]]
             if not opposite or not _same_subject(infos[cid], infos[oid]):
@@ -229,22 +282,43 @@ def _antonym_pairs(claims, infos, profiles, weight, negative, order, pairs) -> N
             a, b = profiles[cid], profiles[oid]
             shared = [k for k in set(a) & set(b) if k.startswith("w:")]  # common words, not names
             score = sum(weight(k, False) for k in shared)
-            if score >= MIN_SCORE_ANTONYM and (best is None or score > best[0]):
-                best = (score, oid, opposite[0], sorted(shared))
-        if best is None:
-            continue
-        _score, oid, number, shared = best
-        used.update((cid, oid))
-        first, second = sorted((cid, oid), key=lambda i: order[i])
-        if (first, second) in pairs:
-            continue
-        _ra, _rb, word_a, word_b = patterns[number]
-        speakers = [c["speaker"]["text"] for c in claims if c["id"] in (first, second)]
-        pairs[(first, second)] = {
-            "claims": [first, second],
-            "note": f"{speakers[0]} and {speakers[1]} say opposite things "
-                    f"({word_a} / {word_b}) on: {_topic_words(shared, infos[cid]['keys'])}",
-        }
+            # one subject for both ("the oil is gone" / "the oil is still out there") is enough
+            # with opposite words; otherwise they must share more of what they talk about
+            subject = bool(infos[cid].get("about", set()) & infos[oid].get("about", set()))
+            if score >= MIN_SCORE_ANTONYM or (subject and shared):
+                found.append((-score, order[oid], oid, opposite[0], sorted(shared)))
+        found.sort()
+        for _score, _position, oid, number, shared in found:
+            if partners.get(cid, 0) >= MAX_PARTNERS:
+                break
+            if partners.get(oid, 0) >= MAX_PARTNERS:
+                continue
+            first, second = sorted((cid, oid), key=lambda i: order[i])
+            if (first, second) in pairs:
+                continue
+            partners[cid] = partners.get(cid, 0) + 1
+            partners[oid] = partners.get(oid, 0) + 1
+            _ra, _rb, word_a, word_b = patterns[number]
+            speakers = [_speaker_name(c) for c in claims if c["id"] in (first, second)]
+            pairs[(first, second)] = {
+                "claims": [first, second],
+                "note": f"{speakers[0]} and {speakers[1]} say opposite things "
+                        f"({word_a} / {word_b}) on: {_topic_words(shared, infos[cid]['keys'])}",
+            }
+
+
+def _speaker_name(claim: dict) -> str:
+    return claim["speaker"]["text"] if claim.get("speaker") else "the article"
+
+
+def _different_sides(key, other_key) -> bool:
+    """Two claims can be two sides of a dispute when their speakers differ; the article's own
+    narration (no speaker) is a side too, against a named speaker."""
+    if key is None and other_key is None:
+        return False
+    if key is None or other_key is None:
+        return ALLOW_NARRATION
+    return not same_speaker(key, other_key)
 
 
 # -- topics for contradictions across articles ----------------------------------

@@ -77,3 +77,39 @@ def test_compatible_or_unrelated_numbers_are_not_paired(analyse):
             "Mayor Ivo Lind said 300 houses were flooded.\n"
             "Governor Rita Sand said 40 roads were flooded.\n")
     assert analyse(text)["contradictions"] == []
+
+
+def test_a_negation_pairs_only_with_a_claim_about_what_it_negates(analyse):
+    # "did not give a price" negates the giving, not the need both claims mention
+    text = ("Senator Ada Lowe said Ukraine urgently needed the new aid package.\n"
+            "Senator Bert Marsh said the envoy did not give a price for the aid package Ukraine needed.\n")
+    assert analyse(text)["contradictions"] == []
+    text = ("Senator Ada Lowe said Ukraine urgently needed the new aid package.\n"
+            "Senator Bert Marsh said Ukraine had not needed the new aid package.\n")
+    result = analyse(text)
+    assert [c["claims"] for c in result["contradictions"]] == [ids(result, "urgently needed", "had not needed")]
+
+
+def test_a_negated_belief_negates_what_is_believed(analyse):
+    # "don't think X is justified" says X is not justified
+    text = ("Budget director Tom Hale said the emergency spending was justified.\n"
+            "Professor Lena Ruiz does not think the emergency spending was justified.\n")
+    result = analyse(text)
+    assert [c["claims"] for c in result["contradictions"]] == [ids(result, "Hale said", "does not think")]
+
+
+def test_denying_the_opposite_state_is_agreement_not_contradiction(analyse):
+    text = ("Agency head Jane Moll said the spilled oil was now gone from the gulf.\n"
+            "Professor Carl Hopp said the spilled oil remains in the gulf and will take years to degrade.\n"
+            "Biologist Sara Joy said no one could say the spilled oil was gone from the gulf.\n")
+    result = analyse(text)
+    pairs = [c["claims"] for c in result["contradictions"]]
+    gone, still, no_one = ids(result, "now gone", "remains in", "no one could")
+    assert [gone, still] in pairs and [gone, no_one] in pairs
+    assert [still, no_one] not in pairs  # "not gone" and "still there" say the same
+
+
+def test_opposite_words_that_only_describe_other_nouns_are_not_paired(analyse):
+    text = ("The hurricane center said strong winds over the central coast would slow the tropical storm.\n"
+            "The weather service said a weak front over the central coast would push the tropical storm north.\n")
+    assert analyse(text)["contradictions"] == []
