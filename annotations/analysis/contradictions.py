@@ -23,6 +23,8 @@ from annotations.analysis.resources import lexicon
 
 MAX_PARTNERS = 2
 ALLOW_NARRATION = False
+NARRATION_DENIES = False
+ANTONYM_NEEDS_SHARED = True
 IDF_SMOOTHING = 10
 PARTNER_WINDOW = 60
 MIN_SCORE = 3.0
@@ -82,9 +84,15 @@ def negated_scope(claim: dict, info: dict) -> set[str] | None:
     report = info.get("report") or {}
     if explicit_denial(claim) or report.get("verb") in DENYING_VERBS:
         return None
-    heads = [n["head"] for n in info.get("negations", []) if n["in_quote"]] or \
-        [n["head"] for n in info.get("negations", [])]
-    if not heads or any(not h.isalpha() or h in WIDE_SCOPE_HEADS or h in neg_raising_verbs() for h in heads):
+    negations = [n for n in info.get("negations", []) if n["in_quote"]] or info.get("negations", [])
+    heads = []
+    for negation in negations:
+        head = negation["head"]
+        if not head.isalpha() or head == "be":
+            # "is not the cause", "it's not right": the copula's complement is what is negated
+            head = _complement_after(claim, info, negation)
+        heads.append(head)
+    if not heads or any(h is None or h in WIDE_SCOPE_HEADS or h in neg_raising_verbs() for h in heads):
         return None
     groups = synonym_groups()
     scope = set()
@@ -93,6 +101,18 @@ def negated_scope(claim: dict, info: dict) -> set[str] | None:
         if head in groups:
             scope.add(f"syn:{groups[head][0]}")
     return scope
+
+
+def _complement_after(claim: dict, info: dict, negation: dict) -> str | None:
+    """The first content word after a negated copula ("is not really the cause" -> cause)."""
+    offset = negation.get("end", 0) - claim["start"]
+    if not 0 <= offset <= len(claim["text"]):
+        return None
+    content = {lemma: kind for lemma, kind in info.get("keys", []) if kind != "N"}
+    for word in re.findall(r"[^\W\d_]+", claim["text"][offset:offset + 80].lower())[:4]:
+        if word in content:
+            return word
+    return None
 
 
 @lru_cache(maxsize=1)
@@ -151,6 +171,19 @@ def _topic_words(shared: list[str], keys: list[list[str]]) -> str:
     return ", ".join(words[:3]) or "the same topic"
 
 
+def _negation_mirrored(scope: set[str] | None, negative: dict, other: dict, shared: set[str]) -> bool:
+    """The other claim says, somewhere in it, what the negative one negates of the same subject:
+    "Iran does not need enrichment" / "... enrichment, which Iran says it needs". The negated
+    word, a subject of the negation and another content word must all recur; then even a
+    side clause of the other claim is the position answered."""
+    if not scope or not scope & shared or not negative.get("about"):
+        return False
+    other_words = {k.split(":", 1)[1] for k in other.get("keys_profile", ())} | other.get("nouns", set())
+    if not negative["about"] & other_words:
+        return False
+    return len({k for k in shared if k.startswith("w:")} - scope) >= 1
+
+
 def _same_subject(a: dict, b: dict, explicit_denial: bool = False) -> bool:
     """Whether two claims are about the same thing (a subject of one named in the other). Claims
     without topics (built outside the pipeline) are not held back."""
@@ -166,6 +199,8 @@ def _same_subject(a: dict, b: dict, explicit_denial: bool = False) -> bool:
 def find_contradictions(claims: list[dict], infos: dict[str, dict]) -> list[dict]:
     """claims: contract dicts (id, speaker, cues ...); infos: id -> {keys, report, negations, speaker_key, depth}."""
     profiles = {c["id"]: topic_profile(infos[c["id"]]["keys"]) for c in claims}
+    for claim in claims:
+        infos[claim["id"]]["keys_profile"] = profiles[claim["id"]]
     frequency: dict[str, int] = {}
     for profile in profiles.values():
         for key in profile:
@@ -186,7 +221,7 @@ def find_contradictions(claims: list[dict], infos: dict[str, dict]) -> list[dict
     for claim in claims:
         cid = claim["id"]
         key = infos[cid].get("speaker_key")
-        if not negative[cid] or key is None:
+        if not negative[cid] or (key is None and not NARRATION_DENIES):
             continue
         scored = []
         position = order[cid]
@@ -194,16 +229,17 @@ def find_contradictions(claims: list[dict], infos: dict[str, dict]) -> list[dict
         for other in claims[max(0, position - PARTNER_WINDOW):position + PARTNER_WINDOW]:
             oid = other["id"]
             other_key = infos[oid].get("speaker_key")
-            if oid == cid or other_key is None or negative[oid] or same_speaker(key, other_key):
+            if oid == cid or negative[oid] or not _different_sides(key, other_key):
                 continue
-            if infos[oid].get("depth", 0) > MAX_ASSERT_DEPTH:
-                continue
-            if not _same_subject(infos[cid], infos[oid], denies[cid]):
-                continue  # opposite states of the same thing about the same subject, not shared words
             a, b = profiles[cid], profiles[oid]
             shared = set(a) & set(b)
             if scopes[cid] is not None and not scopes[cid] & set(b):
                 continue  # the other claim says nothing of what this one negates
+            if not _negation_mirrored(scopes[cid], infos[cid], infos[oid], shared):
+                if infos[oid].get("depth", 0) > MAX_ASSERT_DEPTH:
+                    continue
+                if not _same_subject(infos[cid], infos[oid], denies[cid]):
+                    continue  # opposite states of the same thing about the same subject, not shared words
             if any((n, 1 - side) in sides[oid] for n, side in sides[cid]):
                 continue  # "no one says the oil is gone" agrees with "the oil is still there"
             event = any(k.startswith("syn:e") or (a[k] and b[k]) for k in shared)
@@ -224,7 +260,7 @@ def find_contradictions(claims: list[dict], infos: dict[str, dict]) -> list[dict
             topic = _topic_words(shared, infos[cid]["keys"])
             pairs[(first, second)] = {
                 "claims": [first, second],
-                "note": f"{by_id[oid]['speaker']['text']} asserts it; {claim['speaker']['text']} denies or "
+                "note": f"{_speaker_name(by_id[oid])} asserts it; {_speaker_name(claim)} denies or "
                         f"negates it (on: {topic})",
             }
     _antonym_pairs(claims, infos, profiles, weight, negative, order, pairs)
@@ -285,7 +321,7 @@ def _antonym_pairs(claims, infos, profiles, weight, negative, order, pairs) -> N
             # one subject for both ("the oil is gone" / "the oil is still out there") is enough
             # with opposite words; otherwise they must share more of what they talk about
             subject = bool(infos[cid].get("about", set()) & infos[oid].get("about", set()))
-            if score >= MIN_SCORE_ANTONYM or (subject and shared):
+            if score >= MIN_SCORE_ANTONYM or (subject and (shared or not ANTONYM_NEEDS_SHARED)):
                 found.append((-score, order[oid], oid, opposite[0], sorted(shared)))
         found.sort()
         for _score, _position, oid, number, shared in found:

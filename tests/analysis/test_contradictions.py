@@ -113,3 +113,30 @@ def test_opposite_words_that_only_describe_other_nouns_are_not_paired(analyse):
     text = ("The hurricane center said strong winds over the central coast would slow the tropical storm.\n"
             "The weather service said a weak front over the central coast would push the tropical storm north.\n")
     assert analyse(text)["contradictions"] == []
+
+
+def test_a_negation_answers_a_position_stated_in_a_side_clause(analyse):
+    # the other claim states the position in a relative clause ("which Iran says it needs"):
+    # the negated word, its subject and another content word all recur
+    text = ("Sanctions have slowed the reactor project, a uranium enrichment program which Iran says it needs for fuel.\n"
+            "Spokesman Robert Lane said Iran does not need its own uranium enrichment program.\n")
+    result = analyse(text)
+    assert [c["claims"] for c in result["contradictions"]] == [ids(result, "Iran says it needs", "does not need")]
+
+
+def test_a_negation_sharing_only_its_word_is_not_an_answer(analyse):
+    # the same verb about another subject and thing: no pair
+    text = ("Sanctions have slowed the reactor project, a uranium enrichment program which Iran says it needs for fuel.\n"
+            "Farmer Lena Holt said her village does not need a new road.\n")
+    assert analyse(text)["contradictions"] == []
+
+
+def test_a_negated_copula_negates_its_complement(analyse):
+    # "is not right" negates rightness, not the data sharing both claims mention
+    text = ("Company spokesman Tom Reed said location data could be shared with advertisers.\n"
+            "Senator Ron Wyatt said it is not right that location data is shared with advertisers.\n")
+    assert analyse(text)["contradictions"] == []
+    text = ("Company spokesman Tom Reed said location data was shared with advertisers.\n"
+            "Senator Ron Wyatt said location data was not shared with advertisers.\n")
+    result = analyse(text)
+    assert [c["claims"] for c in result["contradictions"]] == [ids(result, "data was shared", "was not shared")]
