@@ -22,9 +22,7 @@ from functools import lru_cache
 from annotations.analysis.resources import lexicon
 
 MAX_PARTNERS = 2
-ALLOW_NARRATION = False
-NARRATION_DENIES = False
-ANTONYM_NEEDS_SHARED = True
+MAX_STANCE_SUBJECTS = 2
 IDF_SMOOTHING = 10
 PARTNER_WINDOW = 60
 MIN_SCORE = 3.0
@@ -221,7 +219,7 @@ def find_contradictions(claims: list[dict], infos: dict[str, dict]) -> list[dict
     for claim in claims:
         cid = claim["id"]
         key = infos[cid].get("speaker_key")
-        if not negative[cid] or (key is None and not NARRATION_DENIES):
+        if not negative[cid] or key is None:
             continue
         scored = []
         position = order[cid]
@@ -321,7 +319,14 @@ def _antonym_pairs(claims, infos, profiles, weight, negative, order, pairs) -> N
             # one subject for both ("the oil is gone" / "the oil is still out there") is enough
             # with opposite words; otherwise they must share more of what they talk about
             subject = bool(infos[cid].get("about", set()) & infos[oid].get("about", set()))
-            if score >= MIN_SCORE_ANTONYM or (subject and (shared or not ANTONYM_NEEDS_SHARED)):
+            # the very same grammatical subject ("Republicans are committed to protecting" /
+            # "Republicans promise to cut") needs no further words in common, when each claim
+            # says its word of that one subject (in a sentence of many clauses and subjects the
+            # word may belong to another of them)
+            subjects_a = set(claim.get("topic", {}).get("subjects", ()))
+            subjects_b = set(other.get("topic", {}).get("subjects", ()))
+            same_head = bool(subjects_a & subjects_b) and max(len(subjects_a), len(subjects_b)) <= MAX_STANCE_SUBJECTS
+            if score >= MIN_SCORE_ANTONYM or (subject and shared) or same_head:
                 found.append((-score, order[oid], oid, opposite[0], sorted(shared)))
         found.sort()
         for _score, _position, oid, number, shared in found:
@@ -348,13 +353,9 @@ def _speaker_name(claim: dict) -> str:
 
 
 def _different_sides(key, other_key) -> bool:
-    """Two claims can be two sides of a dispute when their speakers differ; the article's own
-    narration (no speaker) is a side too, against a named speaker."""
-    if key is None and other_key is None:
-        return False
-    if key is None or other_key is None:
-        return ALLOW_NARRATION
-    return not same_speaker(key, other_key)
+    """Two claims can be two sides of a dispute when both have speakers and they differ. (The
+    article's own narration as a side was measured on the dev sets: it added only false pairs.)"""
+    return key is not None and other_key is not None and not same_speaker(key, other_key)
 
 
 # -- topics for contradictions across articles ----------------------------------

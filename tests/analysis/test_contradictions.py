@@ -140,3 +140,16 @@ def test_a_negated_copula_negates_its_complement(analyse):
             "Senator Ron Wyatt said location data was not shared with advertisers.\n")
     result = analyse(text)
     assert [c["claims"] for c in result["contradictions"]] == [ids(result, "data was shared", "was not shared")]
+
+
+def test_opposite_words_said_of_one_subject_are_paired_without_other_shared_words(analyse):
+    text = ("Senator Ann Reyes said Republicans will protect the pension program.\n"
+            "Union leader Tom Fisk said Republicans plan to cut it.\n")
+    result = analyse(text)
+    assert [c["claims"] for c in result["contradictions"]] == [ids(result, "will protect", "plan to cut")]
+
+
+def test_opposite_words_said_of_different_subjects_are_not_paired(analyse):
+    text = ("Senator Ann Reyes said Democrats will protect the pension program.\n"
+            "Union leader Tom Fisk said Republicans plan to cut it.\n")
+    assert analyse(text)["contradictions"] == []
