@@ -22,6 +22,9 @@ from functools import lru_cache
 from annotations.analysis.resources import lexicon
 
 MAX_PARTNERS = 2
+# opposite words are rarer evidence than a shared negated word: a claim many speakers answer
+# with the opposite state ("gone" / "still there") keeps a few more of them
+MAX_STANCE_PARTNERS = 3
 MAX_STANCE_SUBJECTS = 2
 IDF_SMOOTHING = 10
 PARTNER_WINDOW = 60
@@ -330,9 +333,9 @@ def _antonym_pairs(claims, infos, profiles, weight, negative, order, pairs) -> N
                 found.append((-score, order[oid], oid, opposite[0], sorted(shared)))
         found.sort()
         for _score, _position, oid, number, shared in found:
-            if partners.get(cid, 0) >= MAX_PARTNERS:
+            if partners.get(cid, 0) >= MAX_STANCE_PARTNERS:
                 break
-            if partners.get(oid, 0) >= MAX_PARTNERS:
+            if partners.get(oid, 0) >= MAX_STANCE_PARTNERS:
                 continue
             first, second = sorted((cid, oid), key=lambda i: order[i])
             if (first, second) in pairs:

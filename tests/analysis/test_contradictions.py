@@ -153,3 +153,14 @@ def test_opposite_words_said_of_different_subjects_are_not_paired(analyse):
     text = ("Senator Ann Reyes said Democrats will protect the pension program.\n"
             "Union leader Tom Fisk said Republicans plan to cut it.\n")
     assert analyse(text)["contradictions"] == []
+
+
+def test_a_claim_answered_with_the_opposite_state_by_three_speakers_keeps_three_pairs(analyse):
+    text = ("Agency head Jane Moll said the spilled oil was now gone from the gulf.\n"
+            "Professor Carl Hopp said the spilled oil remains in the gulf.\n"
+            "Biologist Sara Joy said much of the spilled oil remains in the gulf.\n"
+            "Chemist Omar Diaz said the spilled oil was still present in the gulf.\n")
+    result = analyse(text)
+    gone = claim_with(result, "now gone")["id"]
+    partners = {i for pair in result["contradictions"] if gone in pair["claims"] for i in pair["claims"]} - {gone}
+    assert partners == set(ids(result, "Hopp", "Joy", "Diaz"))
