@@ -296,7 +296,7 @@ def antonym_sides(text: str, keys: list[list[str]]) -> set[tuple[int, int]]:
 
 def _antonym_pairs(claims, infos, profiles, weight, negative, order, pairs) -> None:
     """Two speakers on one topic saying opposite things without a negation: "the program is
-    sound" / "these programs are unsustainable". At most ``MAX_PARTNERS`` per claim."""
+    sound" / "these programs are unsustainable". At most ``MAX_STANCE_PARTNERS`` per claim."""
     patterns = antonym_patterns()
     sides = {c["id"]: antonym_sides(c["text"], infos[c["id"]]["keys"]) for c in claims}
     partners: dict[str, int] = {}
