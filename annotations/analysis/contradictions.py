@@ -1,11 +1,15 @@
 """Contradictions: two claims by different speakers on the same topic, one denying or
-negating what the other asserts.
+negating what the other asserts, or the two taking opposite sides of an antonym pair.
 
 Topic overlap is the shared content words, weighted by how rare they are among the
 document's claims (a word in every claim, like the country at war, says little), with
 synonyms from the lexicon ("surrounded" ~ "encirclement"). A pair needs a shared event
-word (a verb or adjective, or an event synonym group), not just shared names. Each
-negative claim is paired with at most ``MAX_PARTNERS`` claims, the closest in topic.
+word (a verb or adjective, or an event synonym group), not just shared names. A plain
+negation counts only against a claim that says something of the negated word ("did not give
+a price" negates the giving, not the aid both claims mention); a denial word or a negated
+neg-raising verb ("don't think X") negates the whole content. Denying the opposite state
+("no one says the oil is gone" / "the oil is still there") is agreement. Each claim is paired
+with at most ``MAX_PARTNERS`` claims, the closest in topic, within ``PARTNER_WINDOW`` claims.
 """
 
 from __future__ import annotations
@@ -18,6 +22,10 @@ from functools import lru_cache
 from annotations.analysis.resources import lexicon
 
 MAX_PARTNERS = 2
+# opposite words are rarer evidence than a shared negated word: a claim many speakers answer
+# with the opposite state ("gone" / "still there") keeps a few more of them
+MAX_STANCE_PARTNERS = 3
+MAX_STANCE_SUBJECTS = 2
 IDF_SMOOTHING = 10
 PARTNER_WINDOW = 60
 MIN_SCORE = 3.0
@@ -27,6 +35,10 @@ MIN_SCORE_ANTONYM = 3.0
 # writer's sentence, not one side of a dispute
 MAX_ASSERT_DEPTH = 1
 DENYING_VERBS = {"deny", "dispute", "reject", "refute", "dismiss", "contradict", "rebut", "blast"}
+PLAIN_NEGATIONS = ("not", "n't", "n\u2019t", "no", "never")
+# a negation attached to these negates the clause they carry ("is not the cause", "no one is
+# saying"): its scope is the whole claim
+WIDE_SCOPE_HEADS = {"be", "have", "do", "one", "body", "thing"}
 GENERIC = {"say", "year", "time", "people", "thing", "way", "day", "week", "month", "percent", "number", "part",
            "also", "many", "much", "more", "most", "other", "new", "first", "last", "own", "good", "bad", "make",
            "take", "come", "get", "give", "go", "have", "be", "do"}
@@ -65,8 +77,59 @@ def topic_profile(keys: list[list[str]]) -> dict[str, bool]:
     return profile
 
 
+def negated_scope(claim: dict, info: dict) -> set[str] | None:
+    """What a negative claim negates, as profile keys: ``None`` when it negates or denies the
+    whole of what it says (a denial, a denying report, a negated copula or a neg-raising verb:
+    "don't think X" says not-X), else the keys of the negated words ("can't put a number"
+    negates putting, not the oil mentioned in its object)."""
+    report = info.get("report") or {}
+    if explicit_denial(claim) or report.get("verb") in DENYING_VERBS:
+        return None
+    negations = [n for n in info.get("negations", []) if n["in_quote"]] or info.get("negations", [])
+    heads = []
+    for negation in negations:
+        head = negation["head"]
+        if not head.isalpha() or head == "be":
+            # "is not the cause", "it's not right": the copula's complement is what is negated
+            head = _complement_after(claim, info, negation)
+        heads.append(head)
+    if not heads or any(h is None or h in WIDE_SCOPE_HEADS or h in neg_raising_verbs() for h in heads):
+        return None
+    groups = synonym_groups()
+    scope = set()
+    for head in heads:
+        scope.add(f"w:{_stem(head)}")
+        if head in groups:
+            scope.add(f"syn:{groups[head][0]}")
+    return scope
+
+
+def _complement_after(claim: dict, info: dict, negation: dict) -> str | None:
+    """The first content word after a negated copula ("is not really the cause" -> cause)."""
+    offset = negation.get("end", 0) - claim["start"]
+    if not 0 <= offset <= len(claim["text"]):
+        return None
+    content = {lemma: kind for lemma, kind in info.get("keys", []) if kind != "N"}
+    for word in re.findall(r"[^\W\d_]+", claim["text"][offset:offset + 80].lower())[:4]:
+        if word in content:
+            return word
+    return None
+
+
+@lru_cache(maxsize=1)
+def neg_raising_verbs() -> frozenset[str]:
+    return frozenset(lexicon().get("neg_raising_verbs", []))
+
+
+def explicit_denial(claim: dict) -> bool:
+    """A denial word ("incorrect", "denied", "doesn't mean"), not a bare "not"; the cue may be
+    among the claim's lower-confidence cues."""
+    return any(c["kind"] == "denial" and c["text"].lower() not in PLAIN_NEGATIONS
+               for c in claim["cues"] + claim.get("weak_cues", []))
+
+
 def is_negative(claim: dict, info: dict) -> bool:
-    if any(c["kind"] == "denial" for c in claim["cues"]):
+    if any(c["kind"] == "denial" for c in claim["cues"]) or explicit_denial(claim):
         return True
     report = info.get("report") or {}
     if report.get("verb") in DENYING_VERBS or report.get("content_negated") or report.get("negated"):
@@ -109,6 +172,19 @@ def _topic_words(shared: list[str], keys: list[list[str]]) -> str:
     return ", ".join(words[:3]) or "the same topic"
 
 
+def _negation_mirrored(scope: set[str] | None, negative: dict, other: dict, shared: set[str]) -> bool:
+    """The other claim says, somewhere in it, what the negative one negates of the same subject:
+    "Iran does not need enrichment" / "... enrichment, which Iran says it needs". The negated
+    word, a subject of the negation and another content word must all recur; then even a
+    side clause of the other claim is the position answered."""
+    if not scope or not scope & shared or not negative.get("about"):
+        return False
+    other_words = {k.split(":", 1)[1] for k in other.get("keys_profile", ())} | other.get("nouns", set())
+    if not negative["about"] & other_words:
+        return False
+    return len({k for k in shared if k.startswith("w:")} - scope) >= 1
+
+
 def _same_subject(a: dict, b: dict, explicit_denial: bool = False) -> bool:
     """Whether two claims are about the same thing (a subject of one named in the other). Claims
     without topics (built outside the pipeline) are not held back."""
@@ -124,6 +200,8 @@ def _same_subject(a: dict, b: dict, explicit_denial: bool = False) -> bool:
 def find_contradictions(claims: list[dict], infos: dict[str, dict]) -> list[dict]:
     """claims: contract dicts (id, speaker, cues ...); infos: id -> {keys, report, negations, speaker_key, depth}."""
     profiles = {c["id"]: topic_profile(infos[c["id"]]["keys"]) for c in claims}
+    for claim in claims:
+        infos[claim["id"]]["keys_profile"] = profiles[claim["id"]]
     frequency: dict[str, int] = {}
     for profile in profiles.values():
         for key in profile:
@@ -135,8 +213,9 @@ def find_contradictions(claims: list[dict], infos: dict[str, dict]) -> list[dict
         return math.log((total + IDF_SMOOTHING) / frequency[key]) * (2.0 if event else 1.0)
 
     negative = {c["id"]: is_negative(c, infos[c["id"]]) for c in claims}
-    denies = {c["id"]: any(q["kind"] == "denial" and q["text"].lower() not in ("not", "n't", "no", "never")
-                           for q in c["cues"]) for c in claims}
+    denies = {c["id"]: explicit_denial(c) for c in claims}
+    scopes = {c["id"]: negated_scope(c, infos[c["id"]]) for c in claims if negative[c["id"]]}
+    sides = {c["id"]: antonym_sides(c["text"], infos[c["id"]]["keys"]) for c in claims}
     order = {c["id"]: i for i, c in enumerate(claims)}
     by_id = {c["id"]: c for c in claims}
     pairs: dict[tuple[str, str], dict] = {}
@@ -151,14 +230,19 @@ def find_contradictions(claims: list[dict], infos: dict[str, dict]) -> list[dict
         for other in claims[max(0, position - PARTNER_WINDOW):position + PARTNER_WINDOW]:
             oid = other["id"]
             other_key = infos[oid].get("speaker_key")
-            if oid == cid or other_key is None or negative[oid] or same_speaker(key, other_key):
+            if oid == cid or negative[oid] or not _different_sides(key, other_key):
                 continue
-            if infos[oid].get("depth", 0) > MAX_ASSERT_DEPTH:
-                continue
-            if not _same_subject(infos[cid], infos[oid], denies[cid]):
-                continue  # opposite states of the same thing about the same subject, not shared words
             a, b = profiles[cid], profiles[oid]
             shared = set(a) & set(b)
+            if scopes[cid] is not None and not scopes[cid] & set(b):
+                continue  # the other claim says nothing of what this one negates
+            if not _negation_mirrored(scopes[cid], infos[cid], infos[oid], shared):
+                if infos[oid].get("depth", 0) > MAX_ASSERT_DEPTH:
+                    continue
+                if not _same_subject(infos[cid], infos[oid], denies[cid]):
+                    continue  # opposite states of the same thing about the same subject, not shared words
+            if any((n, 1 - side) in sides[oid] for n, side in sides[cid]):
+                continue  # "no one says the oil is gone" agrees with "the oil is still there"
             event = any(k.startswith("syn:e") or (a[k] and b[k]) for k in shared)
             score = sum(weight(k, a[k] or b[k]) for k in shared)
             if not event:
@@ -177,7 +261,7 @@ def find_contradictions(claims: list[dict], infos: dict[str, dict]) -> list[dict
             topic = _topic_words(shared, infos[cid]["keys"])
             pairs[(first, second)] = {
                 "claims": [first, second],
-                "note": f"{by_id[oid]['speaker']['text']} asserts it; {claim['speaker']['text']} denies or "
+                "note": f"{_speaker_name(by_id[oid])} asserts it; {_speaker_name(claim)} denies or "
                         f"negates it (on: {topic})",
             }
     _antonym_pairs(claims, infos, profiles, weight, negative, order, pairs)
@@ -197,31 +281,37 @@ def antonym_patterns() -> list[tuple[re.Pattern, re.Pattern, str, str]]:
     return out
 
 
+def antonym_sides(text: str, keys: list[list[str]]) -> set[tuple[int, int]]:
+    """(antonym pair number, side) for each antonym pair the claim takes one side of. A word
+    that only modifies a noun ("strong winds", "a weak lobe") describes, it takes no stance."""
+    modifiers = {lemma for lemma, kind in keys if kind == "m"} - {lemma for lemma, kind in keys if kind != "m"}
+    found = set()
+    for number, (side_a, side_b, _a, _b) in enumerate(antonym_patterns()):
+        has_a = any(m.group(0).lower() not in modifiers for m in side_a.finditer(text))
+        has_b = any(m.group(0).lower() not in modifiers for m in side_b.finditer(text))
+        if has_a != has_b:  # a claim using both sides compares, it does not take a side
+            found.add((number, 0 if has_a else 1))
+    return found
+
+
 def _antonym_pairs(claims, infos, profiles, weight, negative, order, pairs) -> None:
     """Two speakers on one topic saying opposite things without a negation: "the program is
-    sound" / "these programs are unsustainable". At most one such partner per claim."""
+    sound" / "these programs are unsustainable". At most ``MAX_STANCE_PARTNERS`` per claim."""
     patterns = antonym_patterns()
-    sides: dict[str, set[tuple[int, int]]] = {}
-    for claim in claims:
-        found = set()
-        for number, (side_a, side_b, _a, _b) in enumerate(patterns):
-            has_a, has_b = bool(side_a.search(claim["text"])), bool(side_b.search(claim["text"]))
-            if has_a != has_b:  # a claim using both sides compares, it does not take a side
-                found.add((number, 0 if has_a else 1))
-        sides[claim["id"]] = found
-    used: set[str] = set()
+    sides = {c["id"]: antonym_sides(c["text"], infos[c["id"]]["keys"]) for c in claims}
+    partners: dict[str, int] = {}
     for index, claim in enumerate(claims):
         cid = claim["id"]
         key = infos[cid].get("speaker_key")
-        if key is None or negative[cid] or not sides[cid] or cid in used:
+        if negative[cid] or not sides[cid] or infos[cid].get("depth", 0) > MAX_ASSERT_DEPTH:
             continue
-        best = None
+        found = []
         for other in claims[index + 1:index + 1 + PARTNER_WINDOW]:
             oid = other["id"]
             other_key = infos[oid].get("speaker_key")
-            if other_key is None or negative[oid] or oid in used or same_speaker(key, other_key):
+            if negative[oid] or not _different_sides(key, other_key):
                 continue
-            if infos[oid].get("depth", 0) > MAX_ASSERT_DEPTH or infos[cid].get("depth", 0) > MAX_ASSERT_DEPTH:
+            if infos[oid].get("depth", 0) > MAX_ASSERT_DEPTH:
                 continue
             opposite = [n for n, side in sides[cid] if (n, 1 - side) in sides[oid]]
             if not opposite or not _same_subject(infos[cid], infos[oid]):
@@ -229,22 +319,46 @@ def _antonym_pairs(claims, infos, profiles, weight, negative, order, pairs) -> N
             a, b = profiles[cid], profiles[oid]
             shared = [k for k in set(a) & set(b) if k.startswith("w:")]  # common words, not names
             score = sum(weight(k, False) for k in shared)
-            if score >= MIN_SCORE_ANTONYM and (best is None or score > best[0]):
-                best = (score, oid, opposite[0], sorted(shared))
-        if best is None:
-            continue
-        _score, oid, number, shared = best
-        used.update((cid, oid))
-        first, second = sorted((cid, oid), key=lambda i: order[i])
-        if (first, second) in pairs:
-            continue
-        _ra, _rb, word_a, word_b = patterns[number]
-        speakers = [c["speaker"]["text"] for c in claims if c["id"] in (first, second)]
-        pairs[(first, second)] = {
-            "claims": [first, second],
-            "note": f"{speakers[0]} and {speakers[1]} say opposite things "
-                    f"({word_a} / {word_b}) on: {_topic_words(shared, infos[cid]['keys'])}",
-        }
+            # one subject for both ("the oil is gone" / "the oil is still out there") is enough
+            # with opposite words; otherwise they must share more of what they talk about
+            subject = bool(infos[cid].get("about", set()) & infos[oid].get("about", set()))
+            # the very same grammatical subject ("Republicans are committed to protecting" /
+            # "Republicans promise to cut") needs no further words in common, when each claim
+            # says its word of that one subject (in a sentence of many clauses and subjects the
+            # word may belong to another of them)
+            subjects_a = set(claim.get("topic", {}).get("subjects", ()))
+            subjects_b = set(other.get("topic", {}).get("subjects", ()))
+            same_head = bool(subjects_a & subjects_b) and max(len(subjects_a), len(subjects_b)) <= MAX_STANCE_SUBJECTS
+            if score >= MIN_SCORE_ANTONYM or (subject and shared) or same_head:
+                found.append((-score, order[oid], oid, opposite[0], sorted(shared)))
+        found.sort()
+        for _score, _position, oid, number, shared in found:
+            if partners.get(cid, 0) >= MAX_STANCE_PARTNERS:
+                break
+            if partners.get(oid, 0) >= MAX_STANCE_PARTNERS:
+                continue
+            first, second = sorted((cid, oid), key=lambda i: order[i])
+            if (first, second) in pairs:
+                continue
+            partners[cid] = partners.get(cid, 0) + 1
+            partners[oid] = partners.get(oid, 0) + 1
+            _ra, _rb, word_a, word_b = patterns[number]
+            speakers = [_speaker_name(c) for c in claims if c["id"] in (first, second)]
+            pairs[(first, second)] = {
+                "claims": [first, second],
+                "note": f"{speakers[0]} and {speakers[1]} say opposite things "
+                        f"({word_a} / {word_b}) on: {_topic_words(shared, infos[cid]['keys'])}",
+            }
+
+
+def _speaker_name(claim: dict) -> str:
+    return claim["speaker"]["text"] if claim.get("speaker") else "the article"
+
+
+def _different_sides(key, other_key) -> bool:
+    """Two claims can be two sides of a dispute when both have speakers and they differ. (The
+    article's own narration as a side was measured on the dev sets: it added only false pairs.)"""
+    return key is not None and other_key is not None and not same_speaker(key, other_key)
 
 
 # -- topics for contradictions across articles ----------------------------------

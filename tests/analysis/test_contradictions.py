@@ -77,3 +77,90 @@ def test_compatible_or_unrelated_numbers_are_not_paired(analyse):
             "Mayor Ivo Lind said 300 houses were flooded.\n"
             "Governor Rita Sand said 40 roads were flooded.\n")
     assert analyse(text)["contradictions"] == []
+
+
+def test_a_negation_pairs_only_with_a_claim_about_what_it_negates(analyse):
+    # "did not give a price" negates the giving, not the need both claims mention
+    text = ("Senator Ada Lowe said Ukraine urgently needed the new aid package.\n"
+            "Senator Bert Marsh said the envoy did not give a price for the aid package Ukraine needed.\n")
+    assert analyse(text)["contradictions"] == []
+    text = ("Senator Ada Lowe said Ukraine urgently needed the new aid package.\n"
+            "Senator Bert Marsh said Ukraine had not needed the new aid package.\n")
+    result = analyse(text)
+    assert [c["claims"] for c in result["contradictions"]] == [ids(result, "urgently needed", "had not needed")]
+
+
+def test_a_negated_belief_negates_what_is_believed(analyse):
+    # "don't think X is justified" says X is not justified
+    text = ("Budget director Tom Hale said the emergency spending was justified.\n"
+            "Professor Lena Ruiz does not think the emergency spending was justified.\n")
+    result = analyse(text)
+    assert [c["claims"] for c in result["contradictions"]] == [ids(result, "Hale said", "does not think")]
+
+
+def test_denying_the_opposite_state_is_agreement_not_contradiction(analyse):
+    text = ("Agency head Jane Moll said the spilled oil was now gone from the gulf.\n"
+            "Professor Carl Hopp said the spilled oil remains in the gulf and will take years to degrade.\n"
+            "Biologist Sara Joy said no one could say the spilled oil was gone from the gulf.\n")
+    result = analyse(text)
+    pairs = [c["claims"] for c in result["contradictions"]]
+    gone, still, no_one = ids(result, "now gone", "remains in", "no one could")
+    assert [gone, still] in pairs and [gone, no_one] in pairs
+    assert [still, no_one] not in pairs  # "not gone" and "still there" say the same
+
+
+def test_opposite_words_that_only_describe_other_nouns_are_not_paired(analyse):
+    text = ("The hurricane center said strong winds over the central coast would slow the tropical storm.\n"
+            "The weather service said a weak front over the central coast would push the tropical storm north.\n")
+    assert analyse(text)["contradictions"] == []
+
+
+def test_a_negation_answers_a_position_stated_in_a_side_clause(analyse):
+    # the other claim states the position in a relative clause ("which Iran says it needs"):
+    # the negated word, its subject and another content word all recur
+    text = ("Sanctions have slowed the reactor project, a uranium enrichment program which Iran says it needs for fuel.\n"
+            "Spokesman Robert Lane said Iran does not need its own uranium enrichment program.\n")
+    result = analyse(text)
+    assert [c["claims"] for c in result["contradictions"]] == [ids(result, "Iran says it needs", "does not need")]
+
+
+def test_a_negation_sharing_only_its_word_is_not_an_answer(analyse):
+    # the same verb about another subject and thing: no pair
+    text = ("Sanctions have slowed the reactor project, a uranium enrichment program which Iran says it needs for fuel.\n"
+            "Farmer Lena Holt said her village does not need a new road.\n")
+    assert analyse(text)["contradictions"] == []
+
+
+def test_a_negated_copula_negates_its_complement(analyse):
+    # "is not right" negates rightness, not the data sharing both claims mention
+    text = ("Company spokesman Tom Reed said location data could be shared with advertisers.\n"
+            "Senator Ron Wyatt said it is not right that location data is shared with advertisers.\n")
+    assert analyse(text)["contradictions"] == []
+    text = ("Company spokesman Tom Reed said location data was shared with advertisers.\n"
+            "Senator Ron Wyatt said location data was not shared with advertisers.\n")
+    result = analyse(text)
+    assert [c["claims"] for c in result["contradictions"]] == [ids(result, "data was shared", "was not shared")]
+
+
+def test_opposite_words_said_of_one_subject_are_paired_without_other_shared_words(analyse):
+    text = ("Senator Ann Reyes said Republicans will protect the pension program.\n"
+            "Union leader Tom Fisk said Republicans plan to cut it.\n")
+    result = analyse(text)
+    assert [c["claims"] for c in result["contradictions"]] == [ids(result, "will protect", "plan to cut")]
+
+
+def test_opposite_words_said_of_different_subjects_are_not_paired(analyse):
+    text = ("Senator Ann Reyes said Democrats will protect the pension program.\n"
+            "Union leader Tom Fisk said Republicans plan to cut it.\n")
+    assert analyse(text)["contradictions"] == []
+
+
+def test_a_claim_answered_with_the_opposite_state_by_three_speakers_keeps_three_pairs(analyse):
+    text = ("Agency head Jane Moll said the spilled oil was now gone from the gulf.\n"
+            "Professor Carl Hopp said the spilled oil remains in the gulf.\n"
+            "Biologist Sara Joy said much of the spilled oil remains in the gulf.\n"
+            "Chemist Omar Diaz said the spilled oil was still present in the gulf.\n")
+    result = analyse(text)
+    gone = claim_with(result, "now gone")["id"]
+    partners = {i for pair in result["contradictions"] if gone in pair["claims"] for i in pair["claims"]} - {gone}
+    assert partners == set(ids(result, "Hopp", "Joy", "Diaz"))
