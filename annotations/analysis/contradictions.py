@@ -14,6 +14,7 @@ import math
 import re
 from functools import lru_cache
 
+from annotations.analysis import checkpoint
 from annotations.analysis.resources import lexicon
 
 MAX_PARTNERS = 2
@@ -128,6 +129,7 @@ def find_contradictions(claims: list[dict], infos: dict[str, dict]) -> list[dict
     by_id = {c["id"]: c for c in claims}
     pairs: dict[tuple[str, str], dict] = {}
     for claim in claims:
+        checkpoint()
         cid = claim["id"]
         key = infos[cid].get("speaker_key")
         if not negative[cid] or key is None:
@@ -187,6 +189,7 @@ def _antonym_pairs(claims, infos, profiles, weight, negative, order, pairs) -> N
     patterns = antonym_patterns()
     sides: dict[str, set[tuple[int, int]]] = {}
     for claim in claims:
+        checkpoint()
         found = set()
         for number, (side_a, side_b, _a, _b) in enumerate(patterns):
             has_a, has_b = bool(side_a.search(claim["text"])), bool(side_b.search(claim["text"]))
@@ -195,6 +198,7 @@ def _antonym_pairs(claims, infos, profiles, weight, negative, order, pairs) -> N
         sides[claim["id"]] = found
     used: set[str] = set()
     for index, claim in enumerate(claims):
+        checkpoint()
         cid = claim["id"]
         key = infos[cid].get("speaker_key")
         if key is None or negative[cid] or not sides[cid] or cid in used:
