@@ -224,3 +224,17 @@ def test_a_cancel_is_seen_inside_the_document_wide_rules(nlp, monkeypatch):
     with pytest.raises(AnalysisCancelled):
         run.run_analysis(document_from_text(text), cancel=cancel)
     assert len(judged) == 5  # the pass stopped at the next sentence
+
+
+@pytest.mark.parametrize("indent", [None, 2])
+def test_the_json_of_a_large_result_is_written_in_pieces_equal_to_dumps(indent):
+    import io
+
+    from annotations.jsonout import dump, dumps
+
+    value = {"claims": [{"id": f"c{i}", "text": "caf\u00e9 \u0085 \u009b \x7f \"q\"", "score": 0.5, "cues": []}
+                        for i in range(2_000)], "notes": [], "entities": [None, True, 1.25]}
+    stream = io.StringIO()
+    dump(value, stream, indent=indent, piece_chars=1_000)
+    assert stream.getvalue() == dumps(value, indent=indent) + "\n"
+    assert "\x85" not in stream.getvalue() and "\x9b" not in stream.getvalue()
