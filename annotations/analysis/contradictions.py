@@ -19,6 +19,7 @@ import math
 import re
 from functools import lru_cache
 
+from annotations.analysis import checkpoint
 from annotations.analysis.resources import lexicon
 
 MAX_PARTNERS = 2
@@ -220,6 +221,7 @@ def find_contradictions(claims: list[dict], infos: dict[str, dict]) -> list[dict
     by_id = {c["id"]: c for c in claims}
     pairs: dict[tuple[str, str], dict] = {}
     for claim in claims:
+        checkpoint()
         cid = claim["id"]
         key = infos[cid].get("speaker_key")
         if not negative[cid] or key is None:
@@ -298,9 +300,13 @@ def _antonym_pairs(claims, infos, profiles, weight, negative, order, pairs) -> N
     """Two speakers on one topic saying opposite things without a negation: "the program is
     sound" / "these programs are unsustainable". At most ``MAX_STANCE_PARTNERS`` per claim."""
     patterns = antonym_patterns()
-    sides = {c["id"]: antonym_sides(c["text"], infos[c["id"]]["keys"]) for c in claims}
+    sides: dict[str, set[tuple[int, int]]] = {}
+    for claim in claims:
+        checkpoint()
+        sides[claim["id"]] = antonym_sides(claim["text"], infos[claim["id"]]["keys"])
     partners: dict[str, int] = {}
     for index, claim in enumerate(claims):
+        checkpoint()
         cid = claim["id"]
         key = infos[cid].get("speaker_key")
         if negative[cid] or not sides[cid] or infos[cid].get("depth", 0) > MAX_ASSERT_DEPTH:

@@ -10,6 +10,7 @@ News quotes follow two conventions this module relies on:
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
@@ -124,12 +125,14 @@ def find_quotes(text: str) -> list[QuoteRegion]:
             carried_open = True
         else:
             carried_open = False
-    doubles = [(r.start, r.end) for r in regions]
+    doubles = RegionIndex(regions)
 
     def within_double(start: int, end: int) -> bool:
-        return any(a <= start and end <= b for a, b in doubles)
+        # some region starting at or before ``start`` reaches ``end`` (one bisection, not a scan)
+        index = bisect.bisect_right(doubles.starts, start)
+        return index > 0 and doubles.reach[index - 1] >= end
 
-    taken: list[tuple[int, int]] = []
+    taken: list[tuple[int, int]] = []  # in text order, not overlapping (one finditer)
     for match in CURLY_SINGLE.finditer(text):
         region = QuoteRegion(match.start(), match.end(), False, False, single=True)
         speech = region.word_count(text) >= SPEECH_WORDS or match.group(1).rstrip()[-1:] in ".,!?"
@@ -137,7 +140,8 @@ def find_quotes(text: str) -> list[QuoteRegion]:
             regions.append(QuoteRegion(match.start(), match.end(), False, False, single=False))
             taken.append((match.start(), match.end()))
     for match in SINGLE_QUOTED.finditer(text):
-        if any(a <= match.start() < b for a, b in taken):
+        before = bisect.bisect_right(taken, (match.start(), float("inf")))
+        if before and taken[before - 1][1] > match.start():
             continue
         # an apostrophe is not a quote: "don't", "Jobs' hits" have a letter or s before it
         if match.group(0)[0] == "'" and match.start() > 0 and text[match.start() - 1].isalnum():
@@ -162,3 +166,28 @@ def inside(regions: list[QuoteRegion], offset: int, double_only: bool = True) ->
         if region.start > offset:
             break
     return None
+
+
+class RegionIndex:
+    """Regions overlapping a span, found by bisection: the cost is the regions returned (plus
+    the ones that start inside a longer region), not all the regions before the span, so a
+    text that is one huge paragraph stays linear. Fastest when the regions do not overlap
+    one another (one index for double quotes, one for single quotes)."""
+
+    def __init__(self, regions: list[QuoteRegion]) -> None:
+        self.regions = sorted(regions, key=lambda r: (r.start, r.end))
+        self.starts = [r.start for r in self.regions]
+        self.reach = []  # the furthest end of the regions up to each index: never falls
+        furthest = -1
+        for region in self.regions:
+            furthest = max(furthest, region.end)
+            self.reach.append(furthest)
+
+    def candidates(self, start: int, end: int) -> range:
+        """Indexes of the regions that may overlap [start, end): every earlier region ends
+        by ``start``, every later one starts at or after ``end``."""
+        return range(bisect.bisect_right(self.reach, start), bisect.bisect_left(self.starts, end))
+
+    def overlapping(self, start: int, end: int) -> list[QuoteRegion]:
+        indexes = self.candidates(start, end)
+        return [r for r in self.regions[indexes.start:indexes.stop] if r.end > start]

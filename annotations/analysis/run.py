@@ -1,11 +1,19 @@
 """Run the pipeline over a document and build the contract's lists.
 
-1. split the text into paragraph chunks within spaCy's max_length (chunking.py);
-2. ``nlp.pipe`` over the chunks; per chunk, ``extract`` reads entities and the per-sentence
-   features from ``doc._`` as plain data, shifted to document offsets; progress and
-   cancellation are checked between chunks;
+1. split the text into paragraph chunks of bounded size (chunking.py);
+2. ``nlp.pipe`` over the chunks, one small batch at a time; per chunk, ``extract`` reads
+   entities and the per-sentence features from ``doc._`` as plain data, shifted to
+   document offsets, and the Doc is dropped; progress and cancellation are checked
+   between chunks;
 3. document-level rules on the plain data: entity vote, speakers, quotes across
    paragraphs, channels, cues (claims.py), reliability notes, contradictions.
+
+Large texts cost linear time and bounded memory: spaCy's work per chunk and per batch is
+bounded (``MAX_CHUNK_CHARS``, ``BATCH_SIZE``), and a text longer than ``SECTION_CHARS``
+runs step 3 section by section (sections of whole chunks, about ``SECTION_CHARS`` long),
+each as soon as its chunks are parsed, so the per-sentence features of only one section
+are held at a time. A shorter text is one section: its analysis is that of the whole
+text. The rules check :func:`annotations.analysis.checkpoint` in their loops.
 
 spaCy is imported only when ``run_analysis`` builds the pipeline (pipeline.py); step 3 and
 its modules never touch spaCy objects.
@@ -17,56 +25,119 @@ import multiprocessing
 import os
 import threading
 
-from annotations.analysis import AnalysisCancelled
+from annotations.analysis import cancellable, checkpoint
 from annotations.analysis.chunking import split_text
 from annotations.analysis.claims import ClaimBuilder
 from annotations.analysis.contradictions import add_topics, find_contradictions
 from annotations.analysis.speakers import group_speakers
 from annotations.analysis.entities import propagate_names, vote_labels
-from annotations.analysis.extract import doc_records
+from annotations.analysis.extract import doc_records, shift
 from annotations.analysis.kinds import explain, plain_label
 from annotations.analysis.notes import reliability_notes
 from annotations.analysis.quotes import find_quotes
 from annotations.analysis.resources import SourceTableError, cue_evidence, load_source_table
 from annotations.document import Document
 
-BATCH_SIZE = 32
 # cues about who speaks or through what: these can point at a source of the source table
 SOURCE_CUES = {"state_source", "self_published", "interested_party", "unnamed_source"}
+# Docs parsed together: spaCy's memory grows with the characters of a batch (~2.5 KB a
+# character: 32 chunks of 8,000 characters took 730 MB), not its CPU time (one chunk at a
+# time cost the least), and a cancel is seen only between batches.
+BATCH_SIZE = 1
+PARALLEL_BATCH_SIZE = 4
+MAX_CHUNK_CHARS = 10_000  # a longer paragraph is cut at sentence ends
+SECTION_CHARS = 500_000  # the document-wide rules run on sections of about this size
 PARALLEL_CHARS = 150_000  # below this, starting a second process costs more than it saves
 
 
 def run_analysis(document: Document, progress=None, cancel: threading.Event | None = None,
                  entities_found=None) -> dict:
+    with cancellable(cancel):
+        return _run_analysis(document, progress, entities_found)
+
+
+def _run_analysis(document: Document, progress, entities_found) -> dict:
     from annotations.analysis.pipeline import get_nlp
 
-    if cancel is not None and cancel.is_set():
-        raise AnalysisCancelled()
+    checkpoint()
     nlp = get_nlp()
     text = document.text
-    chunks = split_text(text, max_chars=min(nlp.max_length - 1, 100_000))
+    chunks = text_chunks(text, nlp.max_length)
+    processes = worker_processes(len(text))
+    docs = nlp.pipe((c.text for c in chunks), batch_size=BATCH_SIZE if processes == 1 else PARALLEL_BATCH_SIZE,
+                    n_process=processes)
+    parsed = ((chunk, doc_records(doc, chunk.offset)) for chunk, doc in zip(chunks, docs))  # Docs not kept
+    return assemble(text, parsed, len(chunks), progress, entities_found)
+
+
+def text_chunks(text: str, max_length: int) -> list:
+    """The chunks every path parses (one document, batch, cluster): the same cuts, so the
+    same parse and the same JSON whichever way a document was analysed."""
+    return split_text(text, max_chars=min(max_length - 1, MAX_CHUNK_CHARS))
+
+
+def assemble(text: str, parsed, total: int, progress=None, entities_found=None) -> dict:
+    """The analysis of ``text`` from its chunks' plain records (``(chunk, records)`` in text
+    order): the document-level rules run section by section (``SECTION_CHARS``)."""
+    result: dict[str, list] = {"entities": [], "speakers": [], "claims": [], "notes": [], "contradictions": []}
+    section_start = 0  # where the section being parsed begins in the text
     entities: list[dict] = []
     features: list[dict] = []
-    total = len(chunks)
-    processes = worker_processes(len(text))
-    docs = nlp.pipe((c.text for c in chunks), batch_size=BATCH_SIZE if processes == 1 else 4, n_process=processes)
-    for number, (chunk, doc) in enumerate(zip(chunks, docs), 1):
-        if cancel is not None and cancel.is_set():
-            raise AnalysisCancelled()
-        records = doc_records(doc, chunk.offset)
+    next_report = 8  # chunks; doubled after each report, so reporting costs linear time
+    for number, (chunk, records) in enumerate(parsed, 1):
+        checkpoint()
+        if chunk.offset - section_start >= SECTION_CHARS:
+            _add_section(result, text, section_start, chunk.offset, entities, features)
+            section_start = chunk.offset
+            entities, features = [], []
         entities.extend(records["entities"])
         features.extend(records["sentences"])
-        if number == total or number % 8 == 0:
-            if progress:
-                progress(0.9 * number / total)
-            if entities_found and number < total:  # so a long article's panel fills as it goes
-                entities_found(list(entities))
-    if cancel is not None and cancel.is_set():
-        raise AnalysisCancelled()
-    result = analyse_records(text, entities, features)
+        if progress and (number == total or number % 8 == 0):
+            progress(0.9 * chunk.end / max(1, len(text)))
+        if entities_found and number == next_report and number < total:
+            # so a long article's panel fills as it goes
+            next_report *= 2
+            entities_found(result["entities"] + entities)
+    checkpoint()
+    _add_section(result, text, section_start, len(text), entities, features)
     if progress:
         progress(1.0)
     return result
+
+
+def _add_section(result: dict[str, list], text: str, start: int, end: int, entities: list[dict],
+                 features: list[dict]) -> None:
+    """Run the document-level rules on ``text[start:end]`` and add what they find to ``result``
+    (offsets in the whole text, claim ids numbered on from the sections before)."""
+    if start == 0 and end == len(text):
+        lists = analyse_records(text, entities, features)
+    else:
+        lists = shift(analyse_records(text[start:end], shift(entities, -start), shift(features, -start)), start)
+    claims_before, speakers_before = len(result["claims"]), len(result["speakers"])
+    if claims_before or speakers_before:
+        def renumber(claim_id: str) -> str:
+            return f"c{int(claim_id[1:]) + claims_before}"
+
+        def renumber_speaker(speaker_id: str | None) -> str | None:
+            return f"s{int(speaker_id[1:]) + speakers_before}" if speaker_id else speaker_id
+
+        for speaker in lists["speakers"]:  # a section's sources are its own entries
+            speaker["id"] = renumber_speaker(speaker["id"])
+            speaker["claims"] = [renumber(i) for i in speaker["claims"]]
+        for claim in lists["claims"]:
+            claim["id"] = renumber(claim["id"])
+            claim["speaker_id"] = renumber_speaker(claim.get("speaker_id"))
+        for note in lists["notes"]:
+            if "claim" in note:
+                note["claim"] = renumber(note["claim"])
+            if "claims" in note:
+                note["claims"] = [renumber(i) for i in note["claims"]]
+        for pair in lists["contradictions"]:
+            pair["claims"] = [renumber(i) for i in pair["claims"]]
+    if result["notes"]:  # a problem with the user's files is said once, by the first section
+        lists["notes"] = [note for note in lists["notes"] if note["kind"] != "config"]
+    for key in result:
+        result[key].extend(lists[key])
 
 
 def worker_processes(chars: int) -> int:
@@ -94,6 +165,7 @@ def worker_processes(chars: int) -> int:
 def analyse_records(text: str, entities: list[dict], features: list[dict]) -> dict:
     """The document-level rules over plain data (no spaCy objects)."""
     entities = propagate_names(text, vote_labels(entities))
+    checkpoint()
     problems = []
     try:
         table = load_source_table()
@@ -105,8 +177,10 @@ def analyse_records(text: str, entities: list[dict], features: list[dict]) -> di
                          "label": plain_label("config"),
                          "explanation": explain("config", "", f"your source table was not used: {error}")})
     quotes = find_quotes(text)
+    checkpoint()
     builder = ClaimBuilder(text, features, entities, quotes, table)
     sentences = builder.build()
+    checkpoint()
     claims = []
     infos = {}
     for number, sentence in enumerate(sentences, 1):
@@ -142,6 +216,7 @@ def analyse_records(text: str, entities: list[dict], features: list[dict]) -> di
         infos[claim["id"]]["speaker_key"] = claim["speaker_id"]
     notes = problems + reliability_notes(text, claims, table)
     add_topics(claims, infos, entities, [s.features for s in sentences])  # what each claim is about, and says of it
+    checkpoint()
     contradictions = find_contradictions(claims, infos)
     return {
         "entities": [{"start": e["start"], "end": e["end"], "text": e["text"], "label": e["label"]} for e in entities],

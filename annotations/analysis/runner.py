@@ -68,6 +68,18 @@ def _rules(text: str, entities: list, sentences: list) -> dict:
         return {"error": f"analysis failed ({type(error).__name__}: {error})"}
 
 
+def _assemble(text: str, parsed: list) -> dict:
+    """A longer article's rules, once all its chunks are in: as ``annotate analyze FILE``
+    runs them (``run.assemble``: by sections), from the chunks' records in text order."""
+    from annotations.analysis.run import assemble
+
+    parsed.sort(key=lambda item: item[0].offset)
+    try:
+        return {"lists": assemble(text, parsed, len(parsed))}
+    except Exception as error:  # reported for this article; the batch goes on
+        return {"error": f"analysis failed ({type(error).__name__}: {error})"}
+
+
 def build_batch_nlp():
     """The analysis pipeline (``pipeline.build_nlp``) plus the records component at the end."""
     from annotations.analysis.pipeline import build_nlp
@@ -90,11 +102,10 @@ def batch_nlp():
 def analyse_texts(items: Iterable[tuple[Any, str]], nlp=None, n_process: int = 1,
                   batch_size: int = BATCH_SIZE) -> Iterator[tuple[Any, dict | None, str | None]]:
     """``(key, lists, error)`` for every ``(key, text)``, as they are ready (not in order)."""
-    from annotations.analysis.chunking import split_text
+    from annotations.analysis.run import text_chunks
 
     nlp = nlp if nlp is not None else batch_nlp()
-    max_chars = min(nlp.max_length - 1, 100_000)
-    # seq -> [key, text (several chunks only), chunks still out, entities, sentences]
+    # seq -> [key, text (several chunks only), chunks still out, [(chunk, records)]]
     open_docs: dict[int, list] = {}
     ready: list[tuple[Any, dict | None, str | None]] = []
 
@@ -103,17 +114,17 @@ def analyse_texts(items: Iterable[tuple[Any, str]], nlp=None, n_process: int = 1
 
     def chunks() -> Iterator[tuple[str, tuple]]:
         for seq, (key, text) in enumerate(items):
-            pieces = split_text(text, max_chars=max_chars)
+            pieces = text_chunks(text, nlp.max_length)
             if not pieces:
                 settle(key, _rules(text, [], []))
             elif len(pieces) == 1:  # the whole article in one Doc: the parsing process runs the rules too
                 piece = pieces[0]
-                open_docs[seq] = [key, None, 1, None, None]
+                open_docs[seq] = [key, None, 1, None]
                 yield piece.text, (seq, piece.offset, text[:piece.offset], text[piece.end:])
             else:
-                open_docs[seq] = [key, text, len(pieces), [], []]
+                open_docs[seq] = [key, text, len(pieces), []]
                 for piece in pieces:
-                    yield piece.text, (seq, piece.offset, None, None)
+                    yield piece.text, (seq, piece.offset, None, None, piece)
 
     docs = nlp.pipe(chunks(), as_tuples=True, n_process=max(1, n_process), batch_size=batch_size)
     try:
@@ -121,12 +132,11 @@ def analyse_texts(items: Iterable[tuple[Any, str]], nlp=None, n_process: int = 1
             state = open_docs[context[0]]
             payload = doc.user_data.get(RECORDS_KEY) or {"error": "the parsing process returned nothing"}
             if "records" in payload:
-                state[3].extend(payload["records"]["entities"])
-                state[4].extend(payload["records"]["sentences"])
+                state[3].append((context[4], payload["records"]))
                 state[2] -= 1
                 if state[2] == 0:
                     del open_docs[context[0]]
-                    settle(state[0], _rules(state[1], state[3], state[4]))
+                    settle(state[0], _assemble(state[1], state[3]))
             else:
                 del open_docs[context[0]]
                 settle(state[0], payload)

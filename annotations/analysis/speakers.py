@@ -179,8 +179,11 @@ class SpeakerResolver:
         self.org_starts = [e["start"] for e in self.org_mentions]
         self.person_starts = [e["start"] for e in self.person_mentions]
         self.recent_speaker_keys: list[str] = []
-        self.np_history: list[dict] = []
-        self.pending_name: tuple[int, dict] | None = None  # a capitalised subject not yet known as a person  # non-person noun-phrase referents, for "the UGA researchers"
+        self.np_history: list[dict] = []  # non-person noun-phrase referents, for "the UGA researchers"
+        # the referents in np_history, for a membership test in constant time (a list scan
+        # made long texts quadratic); referents are never changed once remembered
+        self._np_seen: set[frozenset] = set()
+        self.pending_name: tuple[int, dict] | None = None  # a capitalised subject not yet known as a person
 
     # -- memory -----------------------------------------------------------
     def remember_sentence(self, index: int, features: dict, text: str = "") -> None:
@@ -239,8 +242,11 @@ class SpeakerResolver:
     def remember_speaker(self, index: int, referent: dict) -> None:
         self.memory.add(index, "speaker", referent)
         self.recent_speaker_keys.append(referent["key"])
-        if referent["kind"] != "person" and referent not in self.np_history:
-            self.np_history.append(referent)
+        if referent["kind"] != "person":
+            seen = frozenset(referent.items())
+            if seen not in self._np_seen:
+                self._np_seen.add(seen)
+                self.np_history.append(referent)
 
     # -- resolution -------------------------------------------------------
     def referent_of(self, index: int, mention: dict, remember: bool = True, position: int | None = None) -> dict | None:
