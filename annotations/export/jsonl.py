@@ -7,7 +7,7 @@ out: they would make the line ten times the text, and Prodigy's ``add_tokens`` o
 spaCy's tokenizer rebuild them); spans that do not are still written and also listed in
 ``meta.unaligned`` (with ``char_span(..., alignment_mode="expand")`` they can still be
 used).  Orphans have no place in the text and are left out (counted in
-``meta.orphans``).  Tokens come from ``spacy.blank("en")``, imported only here.
+``meta.orphans``).  Tokens come from ``spacy.blank("en")`` (``annotations.analysis.tokens``), imported on use.
 """
 
 from __future__ import annotations
@@ -23,11 +23,12 @@ HIGHLIGHT_LABEL = "HIGHLIGHT"
 
 
 def blank_tokenizer():
+    from annotations.analysis.tokens import blank_tokenizer as spacy_blank
+
     try:
-        import spacy
+        return spacy_blank()
     except ImportError as error:  # pragma: no cover - spaCy is a dependency
         raise ExportError(f"jsonl export needs spaCy ({error})") from None
-    return spacy.blank("en")
 
 
 def span_label(annotation: Annotation) -> str:
