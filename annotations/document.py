@@ -11,10 +11,12 @@ import hashlib
 import os
 import stat
 import sys
+import threading
 from dataclasses import dataclass, field
 
 BINARY_SNIFF_BYTES = 8192
 BOM = "\ufeff"
+HASH_THREAD_BYTES = 1 << 20  # from this size the digest is computed while decoding
 
 
 class DocumentError(Exception):
@@ -78,12 +80,27 @@ def document_from_text(text: str, path: str = "<text>", metadata: dict | None = 
 
 
 def document_from_bytes(data: bytes, path: str) -> Document:
+    if len(data) >= HASH_THREAD_BYTES and b"\r" not in data:
+        # Nothing to normalize: the digest is that of the bytes read, so hash them in a
+        # thread while decoding (hashlib releases the GIL on large buffers): a 20 MB
+        # article's first paint does not wait for both one after the other.
+        digests: list[str] = []
+        hasher = threading.Thread(target=lambda: digests.append(_bytes_sha256(data)), daemon=True)
+        hasher.start()
+        try:
+            text, _ = _decode(data, path)
+        finally:
+            hasher.join()
+        return Document(path=path, text=text, sha256=digests[0])
     text, unchanged = _decode(data, path)
-    if unchanged:  # hash the bytes read: encoding a large text again costs ms (first paint)
-        digest = hashlib.sha256(data[3:] if data.startswith(b"\xef\xbb\xbf") else data).hexdigest()
-    else:
-        digest = text_sha256(text)
+    # hash the bytes read when they are the text's UTF-8: encoding it again costs ms
+    digest = _bytes_sha256(data) if unchanged else text_sha256(text)
     return Document(path=path, text=text, sha256=digest)
+
+
+def _bytes_sha256(data: bytes) -> str:
+    """The digest of a text from its UTF-8 bytes (a BOM is not part of the text)."""
+    return hashlib.sha256(memoryview(data)[3:] if data.startswith(b"\xef\xbb\xbf") else data).hexdigest()
 
 
 DEFAULT_MAX_INPUT_BYTES = 50_000_000

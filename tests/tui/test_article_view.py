@@ -677,3 +677,121 @@ async def test_the_scrollbar_follows_page_after_page_though_it_redraws_only_when
             drawn.append([str(list(strip)[-1].style) for strip in shown])  # the scrollbar column
         assert bar.position == int(view.scroll_y * 8) / 8
         assert len({tuple(column) for column in drawn}) > 3  # the thumb did move down
+
+
+# ----- huge texts: the work before the first paint is bounded --------------------------------
+
+
+class FirstPaintView(ArticleView):
+    """Records how much of the text the view had indexed and wrapped when it first rendered."""
+
+    first_paint: dict | None = None
+
+    def render_lines(self, crop):
+        strips = super().render_lines(crop)
+        if self.first_paint is None:
+            self.first_paint = {
+                "paragraphs indexed": len(self._para_starts),
+                "paragraphs wrapped": sum(rows is not None for rows in self._rows),
+                "rows wrapped": sum(len(rows) for rows in self._rows if rows is not None),
+                "shown": [strip.text for strip in strips],
+            }
+        return strips
+
+
+class FirstPaintApp(App):
+    CSS = "ArticleView { padding: 0; }"
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
+
+    def compose(self) -> ComposeResult:
+        yield FirstPaintView(self.text)
+
+
+def short_lines(count: int) -> str:
+    """``count`` lines of three words (the benchmark's million short lines, scaled)."""
+    rng = random.Random(3)
+    return "\n".join(" ".join(rng.choice(WORDS) for _ in range(3)) for _ in range(count))
+
+
+async def first_paint_of(text: str) -> tuple[dict, FirstPaintView, App]:
+    app = FirstPaintApp(text)
+    async with app.run_test(size=(60, 20)) as pilot:
+        view = app.query_one(FirstPaintView)
+        await pilot.pause()
+        assert view.first_paint is not None
+        return view.first_paint, view, app
+
+
+async def test_work_before_the_first_paint_does_not_grow_with_the_text():
+    # A text 8x larger (short lines: the case where per-line tables cost most) is indexed
+    # and wrapped exactly as far as the smaller one before the first frame: what that
+    # frame needs plus a fixed head (_SCAN_HEAD), never the whole text.
+    small, large = short_lines(60_000), short_lines(480_000)
+    assert len(small) > 2 * article_view_module._SCAN_HEAD
+    seen = [await first_paint_of(text) for text in (small, large)]
+    (before_small, _, _), (before_large, view, _) = seen
+    assert before_large == before_small
+    assert before_large["rows wrapped"] <= 2 * 20
+    assert before_large["paragraphs indexed"] * 10 < large.count("\n")
+    lines = large.split("\n")
+    assert [row.rstrip() for row in before_large["shown"]] == lines[:20]
+    # Afterwards the whole text is indexed and wraps exactly as it reads.
+    view.wrap_all()
+    assert len(view._para_starts) == len(lines)
+    assert view.row_count == len(lines)
+    assert view.row_text(len(lines) - 1) == lines[-1]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    text=st.text(alphabet=st.sampled_from(list("ab \n") + ["中", "\u0301"]), max_size=200),
+    width=st.integers(min_value=1, max_value=12),
+    head=st.integers(min_value=1, max_value=40),
+    offset=st.integers(min_value=0, max_value=200),
+)
+def test_a_text_indexed_in_two_steps_wraps_as_one_indexed_at_once(text, width, head, offset):
+    reference = ArticleView(text)
+    reference._content_width = lambda: width
+    reference._ensure_wrap()
+    original = article_view_module._SCAN_HEAD
+    article_view_module._SCAN_HEAD = head
+    try:
+        view = ArticleView(text)
+    finally:
+        article_view_module._SCAN_HEAD = original
+    view._content_width = lambda: width
+    view._ensure_wrap()
+    # An offset in the unscanned tail (a jump, a search hit) finds its true row at once.
+    offset = min(offset, len(text))
+    assert view._row_of_offset(offset) == reference._row_of_offset(offset)
+    assert view.paragraph_at(offset) == reference.paragraph_at(offset)
+    reference.wrap_all()
+    rows = [reference.row_text(r) for r in range(reference.row_count)]
+    view.wrap_all()
+    assert view._para_starts == reference._para_starts and view._para_ends == reference._para_ends
+    assert [view.row_text(r) for r in range(view.row_count)] == rows
+
+
+async def test_keys_reach_the_end_of_a_text_whose_tail_is_not_indexed_yet():
+    text = short_lines(3_000)
+    original = article_view_module._SCAN_HEAD
+    article_view_module._SCAN_HEAD = 200
+    try:
+        app = ViewApp(text)
+        async with app.run_test(size=(60, 20)) as pilot:
+            view = app.query_one(ArticleView)
+            view.focus()
+            await pilot.press("ctrl+end")
+            assert view.cursor == len(text)
+            assert any(text.rsplit("\n", 1)[1] in row for row in shown_rows(view))
+            await pilot.press("ctrl+up")
+            assert view.cursor == text.rindex("\n") + 1
+            await pilot.press("ctrl+home", "pagedown", "pagedown")
+            await pilot.pause()
+            lines = text.split("\n")
+            assert [row.rstrip() for row in shown_rows(view)] == lines[view.scroll_y : view.scroll_y + 20]
+    finally:
+        article_view_module._SCAN_HEAD = original

@@ -6,7 +6,7 @@ import hashlib
 
 import pytest
 
-from annotations.document import DocumentError, document_from_text, load_document
+from annotations.document import DocumentError, document_from_bytes, document_from_text, load_document, text_sha256
 
 
 def write(tmp_path, data: bytes, name: str = "a.txt"):
@@ -84,3 +84,18 @@ def test_five_megabyte_single_line_opens(tmp_path):
 
 def test_document_from_text_normalizes_like_files():
     assert document_from_text("\ufeffa\r\nb").text == "a\nb"
+
+
+@pytest.mark.parametrize("bom", [b"", b"\xef\xbb\xbf"])
+def test_a_large_article_hashed_while_decoding_has_the_digest_of_its_text(bom):
+    # From HASH_THREAD_BYTES on, the digest is computed in a thread during the decode:
+    # the same identity as the text's, BOM or not, and a bad byte is still refused.
+    from annotations import document as document_module
+
+    body = ("Kursk – “Sudzha” 中文 line\n" * (document_module.HASH_THREAD_BYTES // 20)).encode()
+    assert len(body) >= document_module.HASH_THREAD_BYTES
+    document = document_from_bytes(bom + body, "big.txt")
+    assert document.text == body.decode()
+    assert document.sha256 == text_sha256(document.text)
+    with pytest.raises(DocumentError, match="not UTF-8"):
+        document_from_bytes(bom + body + b"\xff", "bad.txt")

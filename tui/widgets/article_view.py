@@ -3,7 +3,10 @@
 Shape (after Textual's OptionList and toolong's LogLines, see ``docs/exemplars.md``):
 
 * **Paragraphs** are the text between ``"\\n"``; their start offsets are found once per
-  text (a C-speed regex scan).
+  text (a C-speed regex scan): before the first paint only in a fixed head of the text
+  (``_SCAN_HEAD``), the rest counting as one estimated paragraph until the first
+  background tick (or a jump into it) scans it, so a 20 MB article of a million short
+  lines paints as soon as a 1 MB one.
 * **Rows.** Each paragraph is soft-wrapped at the widget width *lazily*: only when a row
   of it is needed (on screen, under the cursor) or by a background job that wraps the
   rest in small time slices after the first paint. A paragraph's wrap is a list of row
@@ -151,6 +154,11 @@ _WRAP_CHUNK = 8192  # code points measured at a time when wrapping
 _BUCKET_SHIFT = 8
 _BUCKET = 1 << _BUCKET_SHIFT  # span index granularity (code points)
 _BACKGROUND_SLICE = 0.008  # seconds of background wrapping per timer tick
+# Paragraphs are found at load only in the text's first _SCAN_HEAD code points (bounded
+# work before the first paint, whatever the size); the rest of the text counts as one
+# estimated "tail" paragraph until the first background tick, or a jump into it, scans it.
+_SCAN_HEAD = 1 << 18
+_NEWLINE = re.compile("\n")
 
 # A word: letters/digits with the marks that belong to them (``\w`` alone would cut
 # "cafe\u0301" or a voweled Hebrew/Arabic word in two) and joiners; any other run of
@@ -421,13 +429,15 @@ class ArticleView(ScrollView, can_focus=True):
 
     def _load_text(self, text: str) -> None:
         self._text = text
-        # map() keeps the per-line work in C: a text of a million short lines loads fast
-        ends = list(map(re.Match.start, re.finditer("\n", text)))
+        # map() keeps the per-line work in C; only the head is scanned now (see _SCAN_HEAD)
+        ends = list(map(re.Match.start, _NEWLINE.finditer(text, 0, _SCAN_HEAD)))
         starts = [0]
         starts.extend(map(add, ends, repeat(1)))
         ends.append(len(text))
         self._para_starts: list[int] = starts
         self._para_ends: list[int] = ends
+        # the last paragraph is the unscanned tail (its end is the text's end) until _scan_rest
+        self._scanned = len(text) <= _SCAN_HEAD
         self._wrap_width = 0  # nothing wrapped yet
         self._rows: list[list[int] | None] = []
         self._partial: dict[int, int] = {}
@@ -436,6 +446,28 @@ class ArticleView(ScrollView, can_focus=True):
         self._total_rows = 0
         self._wrapped_upto = 0  # background wrapping: paragraphs before this are done
         self._strip_cache.clear()
+
+    def _scan_rest(self) -> None:
+        """Find the paragraphs of the tail (once: the first background tick, or a need
+        for a row or an offset in it), keeping the top visible row in place."""
+        if self._scanned:
+            return
+        tail = len(self._para_starts) - 1
+        anchor = None
+        if self._wrap_width and self.is_mounted and int(self.scroll_y):
+            top = int(self.scroll_y)
+            if self._fenwick.find(top)[0] < tail:  # a top row in the estimated tail stays as it is
+                anchor = self._top_offset()
+        self._scanned = True
+        ends = list(map(re.Match.start, _NEWLINE.finditer(self._text, self._para_starts[tail])))
+        self._para_ends[tail:] = ends
+        self._para_starts.extend(map(add, ends, repeat(1)))
+        self._para_ends.append(len(self._text))
+        if self._wrap_width:
+            self._rewrap_heights(keep=tail)
+            self._sync_virtual_size()
+            if anchor is not None:
+                self.set_scroll(None, self._row_of_offset(anchor))
 
     @property
     def text(self) -> str:
@@ -510,21 +542,35 @@ class ArticleView(ScrollView, can_focus=True):
     def _rewrap(self, width: int) -> None:
         anchor = self._top_offset() if self._wrap_width else None
         self._wrap_width = width
-        count = len(self._para_starts)
-        self._rows = [None] * count
+        self._rows = []
         self._partial = {}
-        # self._estimate for every paragraph, computed in C (no Python call per line)
-        heights = list(map(add, map(floordiv, map(sub, self._para_ends, self._para_starts), repeat(width)),
-                           repeat(1)))
-        self._heights = heights
-        self._fenwick = _Fenwick(list(heights))
-        self._total_rows = sum(heights)
+        self._rewrap_heights(keep=0)
         self._wrapped_upto = 0
         self._strip_cache.clear()
         self._sync_virtual_size()
         if anchor is not None:
             self.set_scroll(None, self._row_of_offset(anchor))
         self._start_background_wrap()
+
+    def _rewrap_heights(self, keep: int) -> None:
+        """Estimated heights of the paragraphs from ``keep`` on (those before keep their
+        wrap), and the Fenwick tree of all heights."""
+        width = self._wrap_width
+        starts, ends = self._para_starts, self._para_ends
+        count = len(starts)
+        del self._rows[keep:]
+        self._rows.extend(repeat(None, count - len(self._rows)))
+        # self._estimate for every paragraph, computed in C (no Python call per line)
+        heights = self._heights[:keep]
+        heights.extend(map(add, map(floordiv, map(sub, ends[keep:], starts[keep:]), repeat(width)), repeat(1)))
+        if not self._scanned and count > 1:
+            # the unscanned tail: as many rows per code point as the head has
+            tail = count - 1
+            head_rows = sum(heights[:tail])
+            heights[tail] = max(heights[tail], (ends[tail] - starts[tail]) * head_rows // max(1, starts[tail]))
+        self._heights = heights
+        self._fenwick = _Fenwick(heights)
+        self._total_rows = sum(heights)
 
     def _sync_virtual_size(self) -> None:
         size = Size(self._wrap_width, self._total_rows)
@@ -541,6 +587,8 @@ class ArticleView(ScrollView, can_focus=True):
     def _wrap_para(self, para: int, need_rows: int | None = None, need_offset: int | None = None) -> None:
         """Wrap (more of) one paragraph: until it has ``need_rows`` rows, or the row
         holding ``need_offset`` is known, or it is complete (both None)."""
+        if not self._scanned and para == len(self._para_starts) - 1:
+            self._scan_rest()
         rows = self._rows[para]
         start = self._para_starts[para]
         end = self._para_ends[para]
@@ -606,7 +654,11 @@ class ArticleView(ScrollView, can_focus=True):
         return start, self._para_ends[para], True
 
     def _para_of_offset(self, offset: int) -> int:
-        return max(0, bisect_right(self._para_starts, offset) - 1)
+        para = max(0, bisect_right(self._para_starts, offset) - 1)
+        if not self._scanned and para == len(self._para_starts) - 1:
+            self._scan_rest()
+            para = max(0, bisect_right(self._para_starts, offset) - 1)
+        return para
 
     def _place(self, offset: int) -> tuple[int, int]:
         """(paragraph, row in paragraph) holding a text offset."""
@@ -650,6 +702,9 @@ class ArticleView(ScrollView, can_focus=True):
         """Wrap paragraphs that are still estimated, a few ms at a time, keeping the top
         visible row where it is. Nothing is redrawn unless the top row moved; the
         scrollbar is corrected when all is wrapped (each repaint costs more than a slice)."""
+        if not self._scanned:
+            self._scan_rest()
+            return  # one tick for the scan, the wrapping goes on at the next
         count = len(self._para_starts)
         if self._wrapped_upto >= count:
             self._stop_background_wrap()
@@ -680,6 +735,7 @@ class ArticleView(ScrollView, can_focus=True):
     def wrap_all(self) -> None:
         """Wrap every paragraph now (tests, benchmarks; the view does it in the background)."""
         self._ensure_wrap()
+        self._scan_rest()
         while self._wrapped_upto < len(self._para_starts):
             para = self._wrapped_upto
             self._wrap_para(para)
