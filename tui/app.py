@@ -232,15 +232,20 @@ class ReaderScreen(Screen):
         await asyncio.sleep(FIRST_FRAME_WRITE_SECONDS)
         from tui.widgets.side_panel import SidePanel
 
+        from textual.widget import MountError
+
         self._side_panel = SidePanel(id="side-panel")
-        await self.mount_all([
-            self._search_bar,
-            Static(Text(""), id="legend"),
-            self._detail_line,
-            KeyBar(pinned=FOOTER_FIRST, shows=self.footer_shows),
-            self._side_panel,
-        ])
-        await self.mount(Header(), before=0)
+        try:
+            await self.mount_all([
+                self._search_bar,
+                Static(Text(""), id="legend"),
+                self._detail_line,
+                KeyBar(pinned=FOOTER_FIRST, shows=self.footer_shows),
+                self._side_panel,
+            ])
+            await self.mount(Header(), before=0)
+        except MountError:  # `q` in the first frame: the screen went while these were mounting
+            return
         if not self.query("#mine-filter"):  # the app quit while the panel was mounting
             return
         if not self.app.open_store():
