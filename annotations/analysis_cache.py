@@ -15,11 +15,16 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 from pathlib import Path
 from typing import Any, Iterator
 
 from annotations import paths
 from annotations.atomic import write_atomically
+
+
+# Larger is not an entry annotate wrote (a 50 MB article's analysis is far smaller): a miss.
+MAX_ENTRY_BYTES = 1 << 30
 
 
 def cache_key(sha256: str, model_name: str, model_version: str, pipeline_version: str) -> str:
@@ -69,9 +74,15 @@ class AnalysisCache:
         """The cached result, or None when absent, unreadable or invalid (a miss). With
         ``text`` (the document's), a result with a span that does not quote it is a miss."""
         try:
-            with open(self._file(key), "rb") as handle:
-                identity = _identity(os.fstat(handle.fileno()))
-                raw = handle.read()
+            # never a FIFO (would block), a device (endless) or a link planted in the cache
+            fd = os.open(self._file(key), os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0)
+                         | getattr(os, "O_CLOEXEC", 0))
+            with open(fd, "rb") as handle:
+                info = os.fstat(handle.fileno())
+                if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_ENTRY_BYTES:
+                    return None
+                identity = _identity(info)
+                raw = handle.read(MAX_ENTRY_BYTES + 1)
             value = json.loads(raw)
         except (OSError, ValueError, RecursionError):
             return None

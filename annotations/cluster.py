@@ -51,6 +51,9 @@ class ClusterSpecError(ValueError):
     """``--cluster`` names no cluster (usage: exit 2)."""
 
 
+DASK_SCHEMES = ("tcp", "tls", "ws", "wss", "inproc", "ucx")  # distributed's comm schemes
+
+
 def parse_spec(spec: str) -> tuple[str, int | str]:
     """``("local", N)`` for ``local:N``, ``("remote", address)`` for ``tcp://HOST:PORT`` and
     other Dask addresses."""
@@ -62,7 +65,8 @@ def parse_spec(spec: str) -> tuple[str, int | str]:
         if not 1 <= workers <= 256:
             raise ClusterSpecError(f"--cluster {spec}: local:N needs N between 1 and 256")
         return "local", workers
-    if "://" not in spec or spec.endswith("://"):
+    scheme, _, rest = spec.partition("://")
+    if not rest or scheme not in DASK_SCHEMES:
         raise ClusterSpecError(f"--cluster {spec}: give tcp://HOST:PORT of a Dask scheduler, or local:N")
     return "remote", spec
 
@@ -90,10 +94,14 @@ def cluster_client(spec: str, connect_timeout: float = CONNECT_TIMEOUT):
             client = distributed.Client(cluster, set_as_default=False)
         else:
             client = distributed.Client(str(value), timeout=connect_timeout, set_as_default=False)
-    except (OSError, TimeoutError) as error:
+    except Exception as error:  # refused, timed out, or something that is not a Dask scheduler
         if cluster is not None:
             cluster.close()
-        reason = " ".join(str(error).split()) or type(error).__name__
+        reason = " ".join(str(error).split())[:200] or type(error).__name__
+        if not isinstance(error, (OSError, TimeoutError)):
+            reason = f"it does not answer as a Dask scheduler ({type(error).__name__}: {reason})"
+        del error
+        _silence_unraisable()
         raise ClusterError(f"cannot reach the Dask scheduler at {spec}: {reason}") from None
     try:
         yield client
@@ -103,6 +111,14 @@ def cluster_client(spec: str, connect_timeout: float = CONNECT_TIMEOUT):
         finally:
             if cluster is not None:
                 cluster.close()
+
+
+def _silence_unraisable() -> None:
+    """The command ends with this error; a half-made Client closes itself when collected at
+    exit and would print a traceback there ("Exception ignored in Client.__del__")."""
+    import sys
+
+    sys.unraisablehook = lambda _unraisable: None
 
 
 def describe(identity: dict) -> str:

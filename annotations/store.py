@@ -301,12 +301,17 @@ def open_beside(path: Path, access: int, what: str) -> int:
             raise UnsafeSideFile(f"{path}: the {what} is not a regular file (remove it)") from None
         raise environment_error(path, error, "lock" if what == "lock file" else "save") from None
     try:
-        mode = os.fstat(fd).st_mode
+        info = os.fstat(fd)
+        mode, links = info.st_mode, info.st_nlink
     except OSError:
-        mode = 0
+        mode, links = 0, 1
     if not stat.S_ISREG(mode):
         os.close(fd)
         raise UnsafeSideFile(f"{path}: the {what} is not a regular file (remove it)")
+    if links > 1:  # a hard link: writing it would write another file (the database itself, say)
+        os.close(fd)
+        raise UnsafeSideFile(f"{path}: the {what} is a hard link to another file; annotate does not write "
+                             "through it (remove it)")
     return fd
 
 

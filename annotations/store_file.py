@@ -251,7 +251,7 @@ def recover_prefix(raw: bytes) -> dict | None:
         text = raw.decode("utf-8")
         data, _end = json.JSONDecoder().raw_decode(text.lstrip())
         data = validate(data)
-    except (ValueError, StoreFormatError):
+    except (ValueError, StoreFormatError, RecursionError):
         return None
     return data if data else None
 
@@ -293,11 +293,16 @@ def load_file(path: Path) -> StoreFile:
             parsed = loads(raw)
         except (ValueError, UnicodeDecodeError) as error:
             raise StoreFormatError(f"not valid JSON: {error}") from None
+        except RecursionError:
+            raise StoreFormatError("not valid JSON: nested too deeply") from None
         data = validate(parsed)
         only = skipped_keys(data) if stamped(path, key) else None
         skipped, warnings = check_records(path, data, only)
         if skipped and _orjson() is not None:
-            exact = exact_loads(raw)  # kept verbatim: not as orjson rounded a long integer
+            try:
+                exact = exact_loads(raw)  # kept verbatim: not as orjson rounded a long integer
+            except RecursionError:
+                raise StoreFormatError("a record is nested too deeply to be kept as it is") from None
             skipped = {table: {key: exact[table][key] for key in rows} for table, rows in skipped.items()}
     except StoreFormatError as error:
         raise corrupt_store_error(path, raw, str(error)) from None

@@ -60,7 +60,11 @@ def protected_files(db: str | None, inputs: list[str], what: str = "an input of 
     beside it, and the command's own inputs (``what`` names them in the refusal)."""
     from annotations.paths import store_files
 
-    return store_files(db) + [(f"{what} ({path})", path) for path in inputs if path != "-"]
+    import os
+
+    # "-" is standard input: compared by what it is (fd 0), so `analyze - -o F < F` is refused
+    stdin = [(f"{what} (standard input)", "/dev/stdin")] if "-" in inputs and os.path.exists("/dev/stdin") else []
+    return store_files(db) + [(f"{what} ({path})", path) for path in inputs if path != "-"] + stdin
 
 
 def check_output_or_exit(path: str, protected: list) -> None:

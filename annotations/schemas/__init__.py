@@ -49,11 +49,15 @@ def validator(name: str, definition: str | None = None):
 def problem(name: str, instance: Any, definition: str | None = None) -> str | None:
     """Why ``instance`` does not match (one short line), or None when it does."""
     check = validator(name, definition)
-    if check.is_valid(instance):
-        return None
-    from jsonschema.exceptions import best_match
+    try:
+        if check.is_valid(instance):
+            return None
+        from jsonschema.exceptions import best_match
 
-    error = best_match(check.iter_errors(instance))
-    where = "/".join(str(part) for part in error.absolute_path)
-    reason = error.message if len(error.message) <= MAX_REASON else error.message[: MAX_REASON - 1] + "…"
+        error = best_match(check.iter_errors(instance))
+        where = "/".join(str(part) for part in error.absolute_path)
+        message = error.message  # names the value: its repr recurses as deep as the value
+    except RecursionError:
+        return "nested too deeply"
+    reason = message if len(message) <= MAX_REASON else message[: MAX_REASON - 1] + "…"
     return f"{where}: {reason}" if where else reason

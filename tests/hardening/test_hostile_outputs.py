@@ -204,3 +204,14 @@ def test_a_folder_or_socket_output_is_refused(db, article, tmp_path, kind, comma
     args = ["export", article] if command == "export" else ["analyze", SEED, article]
     clean_failure(run("--db", db, *args, "-o", target), 2, f"is a {kind}", str(target))
     assert snapshot(target) == before
+
+
+def test_analyze_of_standard_input_refuses_to_write_over_the_file_it_reads(db, tmp_path):
+    article = tmp_path / "article.txt"
+    article.write_text("The minister said the bridge would open in May.\n")
+    before = snapshot(article)
+    with open(article, "rb") as stdin:
+        result = subprocess.run([sys.executable, "-m", "tui.cli", "--db", str(db), "analyze", "-", "-o", str(article)],
+                                stdin=stdin, capture_output=True, cwd=REPO, timeout=180)
+    clean_failure(result, 2, "standard input")
+    assert snapshot(article) == before

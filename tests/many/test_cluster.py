@@ -211,7 +211,7 @@ def test_without_dask_the_command_says_what_to_install(story):
     assert result.returncode == 1 and "pip install 'annotate[cluster]'" in err and err.count("\n") == 1, err
 
 
-@pytest.mark.parametrize("spec", ["local:0", "local:two", "127.0.0.1:8786"])
+@pytest.mark.parametrize("spec", ["local:0", "local:two", "127.0.0.1:8786", "foo://x"])
 def test_a_cluster_that_is_not_an_address_is_bad_usage(spec, story):
     code, _, err = finish(annotate("analyze", str(story), "--cluster", spec), timeout=60)
     assert code == 2 and f"--cluster {spec}" in err

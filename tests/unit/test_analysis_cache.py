@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 
 import pytest
 
@@ -100,3 +101,14 @@ def test_a_tampered_cache_is_recomputed_by_analyze(tmp_path, monkeypatch):
     for span in again["entities"]:
         assert TEXT[span["start"]:span["end"]] == span["text"]
     assert os.path.exists(str(path) + ".stamp")
+
+
+@pytest.mark.parametrize("kind", ["fifo", "zero device"])
+def test_a_cache_entry_that_is_not_a_regular_file_is_a_miss_at_once(tmp_path, kind):
+    cache = AnalysisCache(tmp_path)
+    entry = tmp_path / "key.json"
+    if kind == "fifo":
+        os.mkfifo(entry)  # a plain open would wait for a writer for ever
+    else:
+        os.mknod(entry, 0o600 | stat.S_IFCHR, os.stat("/dev/zero").st_rdev)  # endless bytes
+    assert cache.get("key", "text") is None

@@ -667,6 +667,21 @@ def test_a_bad_meta_record_is_a_corrupt_store(db_file, seed_doc):
     assert list(db_file.parent.glob(f"{db_file.name}.corrupt-*"))
 
 
+@pytest.mark.parametrize("depth", [950, 1000, 1100, 20_000])
+def test_a_record_nested_deeper_than_python_recurses_is_skipped_or_corrupt_never_a_traceback(db_file, seed_doc, depth):
+    data = _store_with(db_file, seed_doc)
+    raw = json.dumps(data).replace('"prefix": ', '"prefix": ' + "[" * depth + "]" * depth + ', "was": ', 1)
+    db_file.write_text(raw)
+    before = db_file.read_bytes()
+    try:
+        store = open_store(db_file)  # shallow enough to parse: the record is skipped with a warning
+        assert len(store.warnings) == 1 and "annotations record" in store.warnings[0]
+        assert "\n" not in store.warnings[0]
+    except StoreError as error:  # too deep to parse or to keep verbatim: a corrupt store
+        assert error.exit_code == 2 and "nested too deeply" in str(error) and "\n" not in str(error)
+    assert db_file.read_bytes() == before
+
+
 def test_a_400_digit_integer_is_a_skipped_record_not_a_traceback(db_file, seed_doc):
     data = _store_with(db_file, seed_doc)
     raw = json.dumps(data).replace('"start": ', '"start": ' + "9" * 400, 1).encode()
@@ -763,12 +778,14 @@ def _special(kind: str, path: Path, victim: Path) -> None:
         os.mknod(path, 0o600 | stat_module.S_IFCHR, null)
     elif kind == "folder":
         path.mkdir()
+    elif kind == "hard link":
+        os.link(victim, path)
 
 
 SIDE_KINDS = ["symlink", "dangling symlink", "fifo", "char device", "folder"]
 
 
-@pytest.mark.parametrize("kind", SIDE_KINDS)
+@pytest.mark.parametrize("kind", SIDE_KINDS + ["hard link"])
 def test_a_lock_file_that_is_a_link_or_special_file_is_exit_1_and_its_target_untouched(tmp_path, seed_doc, kind):
     db_file = tmp_path / "annotations.json"
     victim = tmp_path / "victim.txt"
@@ -785,6 +802,22 @@ def test_a_lock_file_that_is_a_link_or_special_file_is_exit_1_and_its_target_unt
     assert not db_file.exists()
     if "symlink" in kind:
         assert lock.is_symlink()
+
+
+def test_a_lock_file_hard_linked_to_the_database_leaves_the_database_whole(tmp_path, seed_doc):
+    db_file = tmp_path / "annotations.json"
+    store = open_store(db_file)
+    store.register_document(seed_doc)
+    annotate_word(store, seed_doc, "Vladimir Putin")
+    store.close()
+    lock = tmp_path / "annotations.json.lock"
+    lock.unlink()
+    os.link(db_file, lock)  # writing the lock's token would overwrite the database itself
+    before = db_file.read_bytes()
+    with pytest.raises(StoreError) as caught:
+        open_store(db_file).annotations(seed_doc.sha256)
+    assert caught.value.exit_code == 1 and "hard link" in str(caught.value)
+    assert db_file.read_bytes() == before
 
 
 def test_the_cli_says_so_in_one_line(tmp_path):
