@@ -805,11 +805,13 @@ class Store:
         with self._mutex:
             data, _index = self._snapshot()
             if not self._older_records(data, document):
-                return self.annotations(document.sha256)
+                # a record edited by hand so that its span does not quote the text: placed
+                # again by its quote, or an orphan (never a span with another text)
+                return sorted(_matching_text(self.annotations(document.sha256), document.text), key=_position)
         if save:
             try:
                 self.register_document(document)
-                return self.annotations(document.sha256)
+                return sorted(_matching_text(self.annotations(document.sha256), document.text), key=_position)
             except StoreError as error:
                 if error.exit_code != EXIT_ENVIRONMENT:
                     raise

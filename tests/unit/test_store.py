@@ -1039,3 +1039,25 @@ def _export(db_file, document) -> str:
         return export_document(store, document, "json")
     finally:
         store.close()
+
+
+@pytest.mark.parametrize("tamper", ["another quote", "start after end", "past the end"])
+def test_an_export_never_writes_a_span_that_does_not_quote_the_text(db_file, seed_doc, tamper):
+    from annotations.export import export_document
+
+    data = _store_with(db_file, seed_doc)
+    _key, record = _first(data, "annotations")
+    if tamper == "another quote":
+        record["text"] = record["text"].upper()
+    elif tamper == "start after end":
+        record["start"], record["end"] = record["end"] + 30, record["end"]
+    else:
+        record["start"], record["end"] = len(seed_doc.text) + 5, len(seed_doc.text) + 19
+    db_file.write_text(json.dumps(data))
+    store = open_store(db_file)  # a fresh instance: it has not seen the text yet
+    exported = json.loads(export_document(store, seed_doc, "json"))
+    store.close()
+    for annotation in exported["annotations"]:  # placed again by its quote, or an orphan
+        if annotation["start"] is not None:
+            assert seed_doc.text[annotation["start"]:annotation["end"]] == annotation["text"]
+    assert len(exported["annotations"]) == 1
