@@ -302,6 +302,8 @@ class ResumableOutput:
         self.path = path
         self.model = {"name": MODEL_NAME, "version": model_version()}
         self.previous: dict[str, str] = {}  # path -> sha256 of the rows already there
+        self.row_at: dict[str, int] = {}  # path -> byte offset of its row (checked before it is kept)
+        self.dropped: set[int] = set()  # offsets of rows found wrong: never kept
         self.answered: dict[str, str] = {}  # path -> sha256 of this run's answers
         self.stale = False
         regular = os.path.isfile(path)
@@ -317,6 +319,7 @@ class ResumableOutput:
             for line in raw:
                 if not line.endswith(b"\n"):
                     break
+                offset = complete
                 complete += len(line)
                 try:
                     row = json.loads(line)
@@ -329,17 +332,37 @@ class ResumableOutput:
                     self.stale = True
                 else:
                     self.previous[key] = sha256
+                    self.row_at[key] = offset
             raw.truncate(complete)
 
     def done(self, document: Document) -> bool:
         sha256 = self.previous.get(document.path)
         if sha256 is None:
             return False
-        if sha256 != document.sha256:
-            self.stale = True  # the text changed: the new answer is appended, the old row dropped
+        if sha256 != document.sha256 or not self._row_is_sound(document):
+            # the text changed, or the row was edited: analysed again, the old row dropped
+            self.stale = True
+            self.dropped.add(self.row_at[document.path])
             return False
         self.answered[document.path] = sha256
         return True
+
+    def _row_is_sound(self, document: Document) -> bool:
+        """The row kept for ``document`` is an analysis whose every span quotes its text:
+        an OUT.jsonl edited by hand is never passed on as this run's answer."""
+        import json
+
+        from annotations import schemas
+        from annotations.analysis_cache import spans_match
+
+        with open(self.path, "rb") as raw:
+            raw.seek(self.row_at[document.path])
+            line = raw.readline()
+        try:
+            row = json.loads(line)
+        except (ValueError, RecursionError):
+            return False
+        return schemas.problem("analysis-cache", row) is None and spans_match(row, document.text)
 
     def write(self, result: dict, line: str) -> None:
         self.handle.write(line)
@@ -363,7 +386,11 @@ class ResumableOutput:
 
         def this_runs_rows(source):
             seen: set[str] = set()
+            offset = 0
             for line in source:
+                offset, at = offset + len(line), offset
+                if at in self.dropped:
+                    continue
                 try:
                     header = json.loads(line)["document"]
                     key = header["path"]

@@ -200,3 +200,30 @@ def test_rows_already_in_the_output_are_not_analysed_again(story, tmp_path):
     output.finish()
     rows = lines(out.read_bytes())  # the torn line is gone, each document once
     assert sorted(r["document"]["path"] for r in rows) == sorted(paths)
+
+
+@pytest.mark.parametrize("tamper", ["a span's text", "claims not a list"])
+def test_a_row_edited_in_the_output_is_analysed_again_and_replaced(story, tmp_path, tamper):
+    from annotations.batch import ResumableOutput
+
+    paths = [str(story / name) for name in ("strike.txt", "council.txt")]
+    out = tmp_path / "out.jsonl"
+    first = [r.result for r in analyse_many(paths, use_cache=False)]
+    if tamper == "a span's text":
+        first[0]["entities"][0]["text"] = "FORGED"
+    else:
+        first[0]["claims"] = "x"
+    out.write_text("".join(json.dumps(r) + "\n" for r in first), encoding="utf-8")
+    output = ResumableOutput(str(out))
+    results = list(analyse_many(paths, use_cache=False, done=output.done))
+    assert [r.path for r in results if r.in_output] == [paths[1]]  # only the sound row is kept
+    for result in results:
+        if not result.in_output:
+            output.write(result.result, json.dumps(result.result) + "\n")
+    output.finish()
+    rows = lines(out.read_bytes())
+    assert sorted(r["document"]["path"] for r in rows) == sorted(paths)
+    for row in rows:  # every span quotes its document: the forged row is gone
+        text = Path(row["document"]["path"]).read_text(encoding="utf-8")
+        assert isinstance(row["claims"], list)
+        assert all(text[e["start"]:e["end"]] == e["text"] for e in row["entities"])
