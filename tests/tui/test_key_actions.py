@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from annotations.store import open_store
 from tests.tui.conftest import notifications
 from tui.widgets.article_view import ArticleView
@@ -269,13 +271,19 @@ async def test_library_keys_with_one_article_say_why_they_do_nothing(make_app):
         assert not any(keys in ("N", "P", "L", "W") for keys, _ in app.screen.query_one("KeyBar").entries)
 
 
-async def test_q_quits_from_the_help_screen(make_app):
+@pytest.mark.parametrize("key, screen", [("question_mark", "HelpScreen"), ("l", "LayersScreen")])
+async def test_q_quits_from_a_screen_over_the_reader_and_escape_goes_back(make_app, key, screen):
     app = make_app(TEXT)
     async with app.run_test(size=(120, 30)) as pilot:
         await until_ready(pilot)
-        await pilot.press("question_mark")
+        await pilot.press(key)
         await pilot.pause()
-        assert type(app.screen).__name__ == "HelpScreen"
+        assert type(app.screen).__name__ == screen
+        await pilot.press("escape")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "ReaderScreen"
+        await pilot.press(key)
+        await pilot.pause()
         await pilot.press("q")
         await pilot.pause()
         assert not app.is_running

@@ -21,7 +21,8 @@ class ExplainScreen(Dialog[None]):
     """
 
     BINDINGS = [
-        Binding("escape,q,i,enter", "close", "Close", id="explain.close", tooltip="Close the explanation"),
+        Binding("escape,i,enter", "close", "Close", id="explain.close", tooltip="Close the explanation"),
+        Binding("q", "app.quit", "Quit", id="explain.quit", tooltip="Quit (everything is already saved)"),
     ]
 
     def __init__(self, title: str, body: Text, others: list[str] | None = None) -> None:

@@ -26,7 +26,10 @@ class LayersScreen(Dialog[None]):
     LayersScreen #layers-help { margin-top: 1; color: $text-muted; }
     """
 
-    BINDINGS = [Binding("escape,q,l", "close", "Close", id="layers.close", tooltip="Close the layers menu")]
+    BINDINGS = [
+        Binding("escape,l", "close", "Close", id="layers.close", tooltip="Close the layers menu"),
+        Binding("q", "app.quit", "Quit", id="layers.quit", tooltip="Quit (everything is already saved)"),
+    ]
 
     def __init__(self, choice: dict[str, bool], apply: Callable[[dict[str, bool]], None]) -> None:
         super().__init__()

@@ -17,7 +17,10 @@ class SpanPicker(Dialog[int | None]):
 
     DEFAULT_CSS = "SpanPicker #span-options { height: auto; max-height: 16; }"
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="spans.cancel", tooltip="Close without choosing")]
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel", id="spans.cancel", tooltip="Close without choosing"),
+        Binding("q", "app.quit", "Quit", id="spans.quit", tooltip="Quit (everything is already saved)"),
+    ]
 
     def __init__(self, title: str, candidates: list[Text]) -> None:
         super().__init__()
