@@ -4,10 +4,10 @@ live in ``data/furniture.json``. No spaCy here."""
 
 from __future__ import annotations
 
-import json
 import re
 from functools import lru_cache
-from importlib import resources
+
+from annotations.analysis.resources import data_json
 
 # a caption ends with its credit: "(Video sent to our team by one of the protesters)"
 CREDIT_TAIL = re.compile(r"\(([^()]{2,160})\)\W*$")
@@ -22,9 +22,7 @@ NUMBER_WORDS = {"one", "two", "three", "four", "five", "six", "seven", "eight", 
 
 @lru_cache(maxsize=1)
 def furniture_words() -> dict:
-    data = json.loads(resources.files("annotations.analysis").joinpath("data", "furniture.json").read_text("utf-8"))
-    data.pop("_comment", None)
-    return data
+    return data_json("furniture.json")
 
 
 @lru_cache(maxsize=1)

@@ -8,9 +8,9 @@ the exports. No spaCy here: the reader imports it before the model is loaded.
 from __future__ import annotations
 
 import functools
-import json
 from dataclasses import dataclass
-from importlib import resources
+
+from annotations.analysis.resources import data_json
 
 
 @dataclass(frozen=True)
@@ -25,7 +25,7 @@ class Kind:
 
 @functools.lru_cache(maxsize=1)
 def kinds() -> dict[str, Kind]:
-    raw = json.loads(resources.files(__package__).joinpath("data/kinds.json").read_text("utf-8"))
+    raw = data_json("kinds.json")
     return {key: Kind(id=key, **value) for key, value in raw.items() if not key.startswith("_")}
 
 

@@ -24,6 +24,13 @@ def _data_text(name: str) -> str:
     return resources.files("annotations.analysis").joinpath("data", name).read_text(encoding="utf-8")
 
 
+def data_json(name: str) -> dict:
+    """A JSON data file of ``data/``, without its ``_comment`` (the one way they are read)."""
+    data = json.loads(_data_text(name))
+    data.pop("_comment", None)
+    return data
+
+
 def _read_jsonl(text: str, origin: str) -> list[dict]:
     rows = []
     for number, line in enumerate(text.splitlines(), 1):
@@ -48,14 +55,12 @@ class SourceTableError(Exception):
 
 @lru_cache(maxsize=1)
 def lexicon() -> dict:
-    data = json.loads(_data_text("lexicon.json"))
-    data.pop("_comment", None)
-    return data
+    return data_json("lexicon.json")
 
 
 @lru_cache(maxsize=1)
 def _cue_evidence_data() -> dict:
-    return json.loads(_data_text("cue_evidence.json"))
+    return data_json("cue_evidence.json")
 
 
 def cue_evidence() -> dict[str, dict]:

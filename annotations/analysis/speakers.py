@@ -9,14 +9,12 @@ who was recently named, who spoke and who was the subject.
 from __future__ import annotations
 
 import bisect
-import json
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
 
 from annotations.analysis.entities import NAME_SUFFIXES
-from annotations.analysis.resources import SourceTable, gazetteer_index, word_set
+from annotations.analysis.resources import SourceTable, data_json, gazetteer_index, word_set
 
 PRONOUN_GENDER = {"he": "m", "him": "m", "his": "m", "she": "f", "her": "f", "hers": "f"}
 GENDERED = re.compile(r"\b(he|his|him|she|her)\b", re.IGNORECASE)
@@ -440,9 +438,7 @@ class SpeakerResolver:
 
 @lru_cache(maxsize=1)
 def _bodies() -> dict:
-    data = json.loads(resources.files("annotations.analysis").joinpath("data", "bodies.json").read_text("utf-8"))
-    data.pop("_comment", None)
-    return data
+    return data_json("bodies.json")
 
 
 @lru_cache(maxsize=4096)
