@@ -92,6 +92,16 @@ class Ledger:
         self.report()
         return BatchResult(path, error=reason)
 
+    def read(self, path: str, archive: ExtractionArchive | None, stdin=None) -> tuple[Document | None, BatchResult | None]:
+        """Read ``path``: ``(document, None)`` when it is to be analysed, else ``(None, its
+        result)``: unreadable, already in the output, or cached."""
+        try:
+            document = load_input(path, archive, stdin=stdin)
+        except DocumentError as error:
+            return None, self.failed(path, str(error))
+        answer = self.answer(document)
+        return (None, answer) if answer is not None else (document, None)
+
     def answer(self, document: Document) -> BatchResult | None:
         """The result without analysing (already in the output, or cached), else None."""
         if self.done is not None and self.done(document):
@@ -145,14 +155,9 @@ def analyse_many(
     for path in paths:
         if cancel is not None and cancel.is_set():
             raise AnalysisCancelled()
-        try:
-            document = load_input(path, archive, stdin=stdin)
-        except DocumentError as error:
-            yield ledger.failed(path, str(error))
-            continue
-        answer = ledger.answer(document)
-        if answer is not None:
-            yield answer
+        document, result = ledger.read(path, archive, stdin)
+        if result is not None:
+            yield result
             continue
         pending.append(path)
         if document.metadata.get("stream"):

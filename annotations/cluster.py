@@ -36,9 +36,7 @@ from typing import Iterable, Iterator
 from annotations.analysis import AnalysisCancelled, document_header, pipeline_identity
 from annotations.analysis_cache import AnalysisCache
 from annotations.batch import BatchResult, ClusterError, Done, Ledger, Progress
-from annotations.document import DocumentError
 from annotations.html import ExtractionArchive
-from annotations.inputs import load_input
 
 BATCH_CHARS = 60_000  # about 15 news articles: 1-3 s for one worker
 BATCH_DOCS = 32
@@ -207,14 +205,9 @@ def analyse_on_cluster(
 
     try:
         for seq, path in enumerate(paths):
-            try:
-                document = load_input(path, archive, stdin=stdin)
-            except DocumentError as error:
-                yield ledger.failed(path, str(error))
-                continue
-            answer = ledger.answer(document)
-            if answer is not None:
-                yield answer
+            document, result = ledger.read(path, archive, stdin)
+            if result is not None:
+                yield result
                 continue
             headers[seq] = document_header(document)
             batch.append((seq, document.text))
